@@ -1,0 +1,25 @@
+# ETP support desk. The two commands a fresh machine needs are `make run` and
+# `make test` (see README.md); the rest are building blocks.
+SHELL := /bin/bash
+VENV := .venv
+ADDONS := addons/etp_helpdesk addons/etp_escalation addons/etp_incident
+
+.PHONY: run test lint format clean-state
+
+run:  ## Odoo on http://127.0.0.1:8069 with Russian demo data
+	@bash scripts/run.sh
+
+test:  ## lint, fresh database, the whole test suite
+	@bash scripts/test.sh
+
+lint:  ## ruff (lint + format check) and pylint-odoo's mandatory checks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pylint --rcfile=.pylintrc-mandatory $(ADDONS)
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean-state:  ## forget the generated config, logs and filestore
+	rm -rf .state

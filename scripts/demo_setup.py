@@ -1,0 +1,60 @@
+"""Finish the demo database: Russian for everyone, and list the demo logins.
+
+Usage: demo_setup.py CONFIG DATABASE [--list-logins]
+"""
+
+import sys
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+DEMO_MODULES = ("etp_helpdesk", "etp_escalation", "etp_incident")
+
+
+def demo_users(env):
+    data = env["ir.model.data"].search(
+        [
+            ("module", "in", DEMO_MODULES),
+            ("model", "=", "res.users"),
+            ("name", "=like", "%_demo"),
+        ]
+    )
+    users = env["res.users"].browse(data.mapped("res_id")).exists()
+    return env.ref("base.user_admin") | users.sorted(lambda u: (u.share, u.login))
+
+
+def finish(env):
+    env["res.lang"]._activate_lang("ru_RU")
+    env.ref("base.user_admin").password = "admin"
+    demo_users(env).write({"lang": "ru_RU"})
+    env["ir.default"].set("res.partner", "lang", "ru_RU")
+    for website in env["website"].search([]):
+        ru = env["res.lang"]._lang_get("ru_RU")
+        website.language_ids |= ru
+        website.default_lang_id = ru
+
+
+def list_logins(env):
+    for user in demo_users(env):
+        if user.share:
+            role = "portal, " + (user.commercial_partner_id.name or "")
+        else:
+            teams = env["helpdesk.ticket.team"].search([("user_ids", "in", user.id)])
+            role = ", ".join(teams.mapped("name")) or "administrator"
+        print(f"    {user.login:<18} {user.name}  ({role})")
+
+
+def main(argv):
+    config, dbname = argv[1], argv[2]
+    odoo.tools.config.parse_config(["-c", config])
+    registry = odoo.modules.registry.Registry(dbname)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        if "--list-logins" in argv:
+            list_logins(env)
+        else:
+            finish(env)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
