@@ -1,0 +1,27 @@
+# Copyright 2026 ETP Support Desk contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "ETP Helpdesk",
+    "summary": "Customer and supplier desks of an electronic procurement platform: "
+    "procurement-aware tickets and every intake channel",
+    "version": "18.0.1.0.0",
+    "category": "After-Sales",
+    "license": "AGPL-3",
+    "author": "ETP Support Desk contributors",
+    "website": "https://github.com/etp-support/etp-helpdesk",
+    "development_status": "Alpha",
+    "maintainers": ["etp-support"],
+    "depends": ["helpdesk_mgmt", "website_livechat"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/helpdesk_ticket_channel_data.xml",
+        "data/helpdesk_ticket_team_data.xml",
+        "data/helpdesk_ticket_category_data.xml",
+        "views/res_partner_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_views.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+}

@@ -1,0 +1,108 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Procedure deadlines: Moscow time, the requester's time and naive UTC.
+
+Odoo stores datetimes as naive UTC; the platform's deadlines are announced in
+Moscow time (МСК) and requesters live in any of Russia's eleven time zones.
+"""
+
+import zoneinfo
+from datetime import UTC, timedelta
+
+MSK = zoneinfo.ZoneInfo("Europe/Moscow")
+
+RUSSIAN_TIMEZONES = [
+    ("Europe/Kaliningrad", "МСК−1 Калининград"),
+    ("Europe/Moscow", "МСК Москва"),
+    ("Europe/Samara", "МСК+1 Самара"),
+    ("Asia/Yekaterinburg", "МСК+2 Екатеринбург"),
+    ("Asia/Omsk", "МСК+3 Омск"),
+    ("Asia/Krasnoyarsk", "МСК+4 Красноярск"),
+    ("Asia/Irkutsk", "МСК+5 Иркутск"),
+    ("Asia/Yakutsk", "МСК+6 Якутск"),
+    ("Asia/Vladivostok", "МСК+7 Владивосток"),
+    ("Asia/Magadan", "МСК+8 Магадан"),
+    ("Asia/Kamchatka", "МСК+9 Камчатка"),
+]
+
+_FORMAT = "%d.%m.%Y %H:%M"
+
+
+def _zone_or_none(tz_name):
+    """Return the ``ZoneInfo`` named ``tz_name``, or ``None`` if there is none."""
+    if not tz_name or not isinstance(tz_name, str):
+        return None
+    try:
+        return zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _zone(tz_name):
+    """Return the zone ``tz_name``; an empty name means Moscow.
+
+    Raise ``ValueError("unknown_timezone: ...")`` for a name that is not an
+    IANA time zone.
+    """
+    if not tz_name:
+        return MSK
+    zone = _zone_or_none(tz_name)
+    if zone is None:
+        raise ValueError(f"unknown_timezone: {tz_name!r}")
+    return zone
+
+
+def _require_naive(dt):
+    if dt.tzinfo is not None:
+        raise ValueError("naive_datetime_expected")
+
+
+def to_utc_naive(dt_local_naive, tz_name):
+    """Convert a naive wall-clock time in ``tz_name`` to naive UTC (Odoo storage).
+
+    An empty ``tz_name`` means Moscow time. Raise ``ValueError`` for an unknown
+    zone or an aware datetime.
+    """
+    _require_naive(dt_local_naive)
+    local = dt_local_naive.replace(tzinfo=_zone(tz_name))
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_utc_naive(dt_utc_naive, tz_name):
+    """Convert naive UTC (Odoo storage) to an aware datetime in ``tz_name``.
+
+    An empty ``tz_name`` means Moscow time. Raise ``ValueError`` for an unknown
+    zone or an aware datetime.
+    """
+    _require_naive(dt_utc_naive)
+    return dt_utc_naive.replace(tzinfo=UTC).astimezone(_zone(tz_name))
+
+
+def format_deadline(dt_utc_naive, requester_tz):
+    """Format a deadline for people: Moscow time, then the requester's time.
+
+    ``"24.11.2026 02:20 МСК (24.11.2026 09:20 Asia/Vladivostok)"``. Only the
+    Moscow part is returned when ``requester_tz`` is empty or unknown (this
+    never raises) or has the same UTC offset as Moscow at that instant. An
+    empty ``dt_utc_naive`` gives ``""``.
+    """
+    if not dt_utc_naive:
+        return ""
+    moment = dt_utc_naive.replace(tzinfo=UTC)
+    moscow = moment.astimezone(MSK)
+    text = f"{moscow.strftime(_FORMAT)} МСК"
+    zone = _zone_or_none(requester_tz)
+    if zone is None:
+        return text
+    local = moment.astimezone(zone)
+    if local.utcoffset() == moscow.utcoffset():
+        return text
+    return f"{text} ({local.strftime(_FORMAT)} {requester_tz})"
+
+
+def minutes_left(deadline_utc_naive, now_utc_naive):
+    """Whole minutes from ``now_utc_naive`` to ``deadline_utc_naive``.
+
+    Rounded down, so the result is negative as soon as the deadline has passed
+    (30 seconds late gives -1) and 0 in its last minute.
+    """
+    return (deadline_utc_naive - now_utc_naive) // timedelta(minutes=1)

@@ -1,0 +1,159 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
+
+from odoo.addons.base.models.res_partner import _tz_get
+
+from ..lib import deadlines, extraction, identifiers
+from .helpdesk_ticket_team import AUDIENCES
+
+PROCUREMENT_REGIMES = [
+    ("44fz", "44-FZ"),
+    ("223fz", "223-FZ"),
+    ("615pp", "615-PP"),
+    ("commercial", "Commercial"),
+    ("other", "Other"),
+]
+DEADLINE_KINDS = [
+    ("applications", "Applications close"),
+    ("auction", "Auction / price offers"),
+    ("contract", "Contract signing"),
+    ("regulator", "Regulator order"),
+    ("other", "Other"),
+]
+PROCEDURE_KINDS = [
+    ("eis_44", "EIS notice, 44-FZ"),
+    ("eis_223", "EIS notice, 223-FZ"),
+    ("platform", "Platform number"),
+]
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    audience = fields.Selection(
+        AUDIENCES,
+        index=True,
+        tracking=True,
+        help="Decided at intake by the channel (alias, form, chat), else by the "
+        "organisation's procurement role; empty means the operator decides.",
+    )
+    procedure_number = fields.Char(
+        index=True,
+        tracking=True,
+        help="EIS notice number (19 digits under 44-FZ, 11 digits starting "
+        "with 3 under 223-FZ) or the platform's own procedure number.",
+    )
+    procedure_kind = fields.Selection(
+        PROCEDURE_KINDS,
+        compute="_compute_procedure_kind",
+        store=True,
+    )
+    procurement_regime = fields.Selection(PROCUREMENT_REGIMES, index=True)
+    lot_number = fields.Char()
+    procedure_deadline = fields.Datetime(
+        tracking=True,
+        help="The procedure's next hard deadline for this request (stored in UTC, "
+        "shown in Moscow time and in the requester's time).",
+    )
+    procedure_deadline_kind = fields.Selection(DEADLINE_KINDS, string="Deadline Kind")
+    procedure_deadline_display = fields.Char(
+        string="Deadline (MSK / local)",
+        compute="_compute_procedure_deadline_display",
+    )
+    requester_tz = fields.Selection(
+        _tz_get,
+        string="Requester Time Zone",
+        help="IANA time zone of the requester, from the contact or the form.",
+    )
+
+    @api.depends("procedure_number")
+    def _compute_procedure_kind(self):
+        for ticket in self:
+            number = (ticket.procedure_number or "").strip()
+            if not number:
+                ticket.procedure_kind = False
+            else:
+                ticket.procedure_kind = (
+                    identifiers.classify_notice_number(number) or "platform"
+                )
+
+    @api.depends("procedure_deadline", "requester_tz")
+    def _compute_procedure_deadline_display(self):
+        for ticket in self:
+            ticket.procedure_deadline_display = (
+                deadlines.format_deadline(
+                    ticket.procedure_deadline, ticket.requester_tz
+                )
+                if ticket.procedure_deadline
+                else False
+            )
+
+    @api.constrains("procedure_number")
+    def _check_procedure_number(self):
+        for ticket in self:
+            number = (ticket.procedure_number or "").strip()
+            if number.isdigit() and len(number) in (11, 19):
+                if not identifiers.classify_notice_number(number):
+                    raise ValidationError(
+                        self.env._(
+                            "%(number)s is not an EIS notice number: a 44-FZ notice "
+                            "has 19 digits, a 223-FZ notice 11 digits starting "
+                            "with 3.",
+                            number=number,
+                        )
+                    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        intake_teams = {}
+        for vals in vals_list:
+            self._etp_prepare_intake_vals(vals, intake_teams)
+        return super().create(vals_list)
+
+    @api.model
+    def _etp_prepare_intake_vals(self, vals, intake_teams):
+        """Fill audience, team, procedure number, partner and time zone of a
+        new ticket from what its channel and its text tell."""
+        Partner = self.env["res.partner"]
+        text = " ".join(
+            filter(
+                None,
+                [vals.get("name"), html2plaintext(vals.get("description") or "")],
+            )
+        )
+        if not vals.get("procedure_number"):
+            numbers = extraction.extract_notice_numbers(text)
+            if numbers:
+                vals["procedure_number"] = numbers[0]
+        partner = Partner.browse(vals.get("partner_id"))
+        if not partner:
+            inns = extraction.extract_inns(text)
+            company = Partner.sudo()._etp_find_by_inn(inns)[:1]
+            if company:
+                partner = company
+                vals["partner_id"] = company.id
+        team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
+        if not vals.get("audience"):
+            if team.audience in ("customer", "supplier"):
+                vals["audience"] = team.audience
+            elif partner.commercial_partner_id.procurement_role:
+                vals["audience"] = partner.commercial_partner_id.procurement_role
+        if not team and vals.get("audience"):
+            company_id = vals.get("company_id") or self.env.company.id
+            key = (vals["audience"], company_id)
+            if key not in intake_teams:
+                intake_teams[key] = (
+                    self.env["helpdesk.ticket.team"]
+                    .sudo()
+                    ._etp_intake_team(
+                        vals["audience"], self.env["res.company"].browse(company_id)
+                    )
+                    .id
+                )
+            if intake_teams[key]:
+                vals["team_id"] = intake_teams[key]
+        if not vals.get("requester_tz") and partner.tz:
+            vals["requester_tz"] = partner.tz
+        return vals

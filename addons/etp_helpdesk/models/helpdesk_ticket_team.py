@@ -1,0 +1,54 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+AUDIENCES = [("customer", "Customers"), ("supplier", "Suppliers")]
+TEAM_AUDIENCES = AUDIENCES + [("both", "Customers and suppliers")]
+SUPPORT_LINES = [("1", "Line 1"), ("2", "Line 2"), ("3", "Line 3")]
+
+
+class HelpdeskTicketTeam(models.Model):
+    _inherit = "helpdesk.ticket.team"
+
+    audience = fields.Selection(
+        TEAM_AUDIENCES,
+        required=True,
+        default="both",
+        index=True,
+        help="Platform users this team serves: customers (buyers), suppliers, or both.",
+    )
+    support_line = fields.Selection(
+        SUPPORT_LINES,
+        required=True,
+        default="1",
+        index=True,
+        help="Line 1 answers typical questions, line 2 takes complex cases, "
+        "line 3 is the engineers.",
+    )
+    livechat_channel_id = fields.Many2one(
+        "im_livechat.channel",
+        string="Live Chat Channel",
+        help="Tickets created from a conversation of this live chat channel go "
+        "to this team.",
+    )
+
+    _sql_constraints = [
+        (
+            "livechat_channel_uniq",
+            "unique(livechat_channel_id)",
+            "A live chat channel can feed one team only.",
+        ),
+    ]
+
+    @api.model
+    def _etp_intake_team(self, audience, company=None):
+        """The line-1 team where new requests of ``audience`` land."""
+        company = company or self.env.company
+        return self.search(
+            [
+                ("support_line", "=", "1"),
+                ("audience", "in", [audience, "both"]),
+                ("company_id", "in", [company.id, False]),
+            ],
+            order="audience desc, sequence, id",
+            limit=1,
+        )

@@ -1,0 +1,67 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+
+class EtpHelpdeskCommon(BaseCommon):
+    """Desks, organisations and people that the tests of the three addons share."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        ref = cls.env.ref
+        cls.team_customer_l1 = ref("etp_helpdesk.helpdesk_ticket_team_customer_l1")
+        cls.team_supplier_l1 = ref("etp_helpdesk.helpdesk_ticket_team_supplier_l1")
+        cls.team_customer_l2 = ref("etp_helpdesk.helpdesk_ticket_team_customer_l2")
+        cls.team_supplier_l2 = ref("etp_helpdesk.helpdesk_ticket_team_supplier_l2")
+        cls.team_l3 = ref("etp_helpdesk.helpdesk_ticket_team_l3")
+        cls.stage_new = ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        cls.stage_done = ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        Partner = cls.env["res.partner"]
+        cls.org_customer = Partner.create(
+            {
+                "name": "ГБУЗ «Городская больница № 1»",
+                "is_company": True,
+                "vat": "7707083893",
+                "procurement_role": "customer",
+                "tz": "Europe/Moscow",
+            }
+        )
+        cls.org_supplier = Partner.create(
+            {
+                "name": "ООО «Поставка»",
+                "is_company": True,
+                "vat": "7736050003",
+                "procurement_role": "supplier",
+                "tz": "Asia/Vladivostok",
+            }
+        )
+        cls.contact_customer = Partner.create(
+            {
+                "name": "Ирина Смирнова",
+                "parent_id": cls.org_customer.id,
+                "email": "smirnova@hospital1.example.ru",
+            }
+        )
+        cls.contact_supplier = Partner.create(
+            {
+                "name": "Олег Кузнецов",
+                "parent_id": cls.org_supplier.id,
+                "email": "kuznetsov@postavka.example.ru",
+                "tz": "Asia/Vladivostok",
+            }
+        )
+        cls.operator = new_test_user(
+            cls.env,
+            login="etp-operator",
+            name="Оператор 1 линии",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+
+    @classmethod
+    def _ticket(cls, **vals):
+        vals.setdefault("name", "Вопрос")
+        vals.setdefault("description", "<p>Текст обращения</p>")
+        return cls.env["helpdesk.ticket"].create(vals)

@@ -1,0 +1,60 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime
+
+from odoo.exceptions import ValidationError
+
+from .common import EtpHelpdeskCommon
+
+
+class TestIntake(EtpHelpdeskCommon):
+    def test_audience_from_team_of_the_channel(self):
+        ticket = self._ticket(team_id=self.team_supplier_l1.id)
+        self.assertEqual(ticket.audience, "supplier")
+
+    def test_explicit_audience_wins_over_partner_role(self):
+        ticket = self._ticket(audience="customer", partner_id=self.contact_supplier.id)
+        self.assertEqual(ticket.audience, "customer")
+        self.assertEqual(ticket.team_id, self.team_customer_l1)
+
+    def test_audience_from_partner_role_lands_in_line_1(self):
+        ticket = self._ticket(partner_id=self.contact_supplier.id)
+        self.assertEqual(ticket.audience, "supplier")
+        self.assertEqual(ticket.team_id, self.team_supplier_l1)
+        self.assertEqual(ticket.stage_id, self.stage_new)
+        self.assertEqual(ticket.requester_tz, "Asia/Vladivostok")
+
+    def test_unknown_audience_is_left_for_the_operator(self):
+        stranger = self.env["res.partner"].create({"name": "Неизвестный"})
+        ticket = self._ticket(partner_id=stranger.id)
+        self.assertFalse(ticket.audience)
+        self.assertFalse(ticket.team_id)
+        unknown = self.env["helpdesk.ticket"].search([("audience", "=", False)])
+        self.assertIn(ticket, unknown)
+
+    def test_notice_number_and_inn_extracted_from_text(self):
+        ticket = self._ticket(
+            name="Не могу подать заявку",
+            description="<p>Извещение № 0373100000124000456, ИНН 7736050003, "
+            "тел. +7 (495) 123-45-67</p>",
+        )
+        self.assertEqual(ticket.procedure_number, "0373100000124000456")
+        self.assertEqual(ticket.procedure_kind, "eis_44")
+        self.assertEqual(ticket.partner_id, self.org_supplier)
+        self.assertEqual(ticket.audience, "supplier")
+
+    def test_procedure_kind(self):
+        ticket = self._ticket(procedure_number="32312345678")
+        self.assertEqual(ticket.procedure_kind, "eis_223")
+        ticket.procedure_number = "ЭА-2026-117"
+        self.assertEqual(ticket.procedure_kind, "platform")
+        with self.assertRaises(ValidationError):
+            ticket.procedure_number = "12345678901"
+
+    def test_deadline_shown_in_moscow_and_requester_time(self):
+        ticket = self._ticket(
+            partner_id=self.contact_supplier.id,
+            procedure_deadline=datetime(2026, 11, 24, 23, 20),  # UTC
+        )
+        self.assertIn("25.11.2026 02:20", ticket.procedure_deadline_display)
+        self.assertIn("МСК", ticket.procedure_deadline_display)
+        self.assertIn("09:20", ticket.procedure_deadline_display)

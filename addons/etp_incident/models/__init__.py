@@ -1,0 +1,1 @@
+from . import helpdesk_incident, helpdesk_ticket
