@@ -1,1 +1,3 @@
-from . import helpdesk_ticket, helpdesk_ticket_escalation, helpdesk_ticket_team
+from . import helpdesk_ticket_team
+from . import helpdesk_ticket_escalation
+from . import helpdesk_ticket

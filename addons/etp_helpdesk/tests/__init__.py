@@ -1,1 +1,2 @@
-from . import test_intake, test_res_partner
+from . import test_intake
+from . import test_res_partner

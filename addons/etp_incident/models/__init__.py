@@ -1,1 +1,2 @@
-from . import helpdesk_incident, helpdesk_ticket
+from . import helpdesk_incident
+from . import helpdesk_ticket
