@@ -55,9 +55,9 @@ def is_valid_inn(value):
         return False
     if len(digits) == 10:
         return _check_digit(digits[:9], _INN10_WEIGHTS) == int(digits[9])
-    return _check_digit(digits[:10], _INN12_WEIGHTS_1) == int(
-        digits[10]
-    ) and _check_digit(digits[:11], _INN12_WEIGHTS_2) == int(digits[11])
+    first = _check_digit(digits[:10], _INN12_WEIGHTS_1)
+    second = _check_digit(digits[:11], _INN12_WEIGHTS_2)
+    return (first, second) == (int(digits[10]), int(digits[11]))
 
 
 def is_valid_kpp(value):
