@@ -1,1 +1,4 @@
-from . import helpdesk_ticket, helpdesk_ticket_team, res_partner
+from . import mail_thread
+from . import res_partner
+from . import helpdesk_ticket_team
+from . import helpdesk_ticket

@@ -157,3 +157,42 @@ class HelpdeskTicket(models.Model):
         if not vals.get("requester_tz") and partner.tz:
             vals["requester_tz"] = partner.tz
         return vals
+
+    # ------------------------------------------------------------------
+    # Mail gateway
+    # ------------------------------------------------------------------
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new email opens a ticket on the Email channel. Addresses in CC are
+        kept on the ticket (``email_cc``) but do not become followers: a
+        follower from another organisation would see the ticket on the portal.
+        """
+        values = dict(custom_values or {})
+        if not values.get("channel_id"):
+            values["channel_id"] = self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_email"
+            ).id
+        ticket = super().message_new(msg_dict, custom_values=values)
+        ticket._etp_drop_external_followers([])
+        return ticket
+
+    def message_update(self, msg_dict, update_vals=None):
+        before = self.message_partner_ids.ids
+        result = super().message_update(msg_dict, update_vals=update_vals)
+        self._etp_drop_external_followers(before)
+        return result
+
+    def _etp_drop_external_followers(self, kept_partner_ids):
+        """Unsubscribe the followers added by the mail gateway (CC and To of an
+        email) who are neither internal users nor the requester's
+        organisation."""
+        for ticket in self:
+            requester = ticket.partner_id.commercial_partner_id
+            added = ticket.message_partner_ids.filtered(
+                lambda p, t=ticket: p.id not in kept_partner_ids
+                and not any(not u.share for u in p.user_ids)
+                and not (requester and p.commercial_partner_id == requester)
+            )
+            if added:
+                ticket.message_unsubscribe(partner_ids=added.ids)
