@@ -190,7 +190,7 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             requester = ticket.partner_id.commercial_partner_id
             added = ticket.message_partner_ids.filtered(
-                lambda p, t=ticket: p.id not in kept_partner_ids
+                lambda p, requester=requester: p.id not in kept_partner_ids
                 and not any(not u.share for u in p.user_ids)
                 and not (requester and p.commercial_partner_id == requester)
             )
