@@ -13,15 +13,35 @@
     "maintainers": ["etp-support"],
     "depends": ["helpdesk_mgmt", "website_livechat"],
     "data": [
+        "security/etp_helpdesk_security.xml",
         "security/ir.model.access.csv",
         "data/helpdesk_ticket_channel_data.xml",
         "data/helpdesk_ticket_team_data.xml",
         "data/helpdesk_ticket_category_data.xml",
+        "data/helpdesk_playbook_step_data.xml",
+        "data/mail_canned_response_data.xml",
+        "data/im_livechat_channel_data.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_category_views.xml",
         "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_consent_views.xml",
+        "views/helpdesk_ticket_templates.xml",
+        "views/support_form_templates.xml",
+        "wizards/helpdesk_ticket_call_wizard_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "etp_helpdesk/static/src/backend/**/*",
+        ],
+        "web.assets_frontend": [
+            "etp_helpdesk/static/src/frontend/**/*",
+        ],
+        "web.assets_tests": [
+            "etp_helpdesk/static/tests/tours/**/*",
+        ],
+    },
 }

@@ -1,0 +1,3 @@
+from . import main
+from . import portal
+from . import support_form
