@@ -25,7 +25,9 @@ Content-Transfer-Encoding: 8bit
 
 class TestStoryRequestToIncident(EtpHelpdeskCommon):
     def test_request_escalated_then_solved_by_incident(self):
-        domain = self.env["mail.alias.domain"].create({"name": "etp-support.example.ru"})
+        domain = self.env["mail.alias.domain"].create(
+            {"name": "etp-support.example.ru"}
+        )
         self.team_supplier_l1.alias_id.alias_domain_id = domain
         ticket = self.env["helpdesk.ticket"].browse(
             self.env["mail.thread"].message_process("helpdesk.ticket", EMAIL)
