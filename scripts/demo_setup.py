@@ -25,7 +25,7 @@ def demo_users(env):
 
 def finish(env):
     env["res.lang"]._activate_lang("ru_RU")
-    env.ref("base.user_admin").password = "admin"
+    env.ref("base.user_admin").name = "Администратор поддержки"
     demo_users(env).write({"lang": "ru_RU"})
     env["ir.default"].set("res.partner", "lang", "ru_RU")
     for website in env["website"].search([]):
@@ -46,7 +46,7 @@ def list_logins(env):
 
 def main(argv):
     config, dbname = argv[1], argv[2]
-    odoo.tools.config.parse_config(["-c", config])
+    odoo.tools.config.parse_config(["-c", config, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(dbname)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

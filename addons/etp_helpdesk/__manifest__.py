@@ -32,6 +32,7 @@
     ],
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/helpdesk_ticket_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
