@@ -21,7 +21,7 @@ phase_end
 
 phase_start "Database build"
 CONF=$(render_config test workers=0 max_cron_threads=0 http_interface=127.0.0.1 \
-  http_port="${ETP_TEST_HTTP_PORT:-8069}" log_handler=":INFO,werkzeug:WARNING")
+  http_port="${ETP_TEST_HTTP_PORT:-8069}" dbfilter="^$DB\$" log_handler=":INFO,werkzeug:WARNING")
 "$VENV/bin/python" - "$DB" <<'PY'
 import sys, psycopg2
 conn = psycopg2.connect(dbname="postgres")
