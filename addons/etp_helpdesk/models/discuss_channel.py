@@ -1,1 +1,213 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html2plaintext
+from odoo.tools.mail import email_re
+
+from ..lib import deadlines
+
+TICKET_COMMAND = "/ticket"
+TITLE_MAX_LENGTH = 80
+
+
+class DiscussChannel(models.Model):
+    _inherit = "discuss.channel"
+
+    def execute_command_ticket(self, **kwargs):
+        """``/ticket <title>`` typed by an operator in a live chat conversation,
+        and the *Create Ticket* button of its chat window (which sends
+        ``/ticket`` alone). Opens a helpdesk ticket from the conversation and
+        tells the operator, and only the operator, where it is.
+
+        :return: id of the new ticket
+        """
+        self.ensure_one()
+        body = (kwargs.get("body") or "").strip()
+        parts = body.split(None, 1)
+        title = ""
+        if parts and parts[0] == TICKET_COMMAND:
+            title = " ".join(parts[1:]).strip()
+        ticket = self._etp_create_livechat_ticket(title)
+        self.env.user._bus_send_transient_message(
+            self,
+            self.env._(
+                "Ticket created: %(ticket)s",
+                ticket=ticket._get_html_link(),
+            ),
+        )
+        return ticket.id
+
+    def _etp_create_livechat_ticket(self, title=None):
+        """Create a ticket from this live chat conversation as the current user.
+
+        The team is the one linked to the conversation's live chat channel (its
+        audience comes with it); without such a team the usual intake rules
+        decide. The description is the transcript; the chat's files are copied
+        to the ticket.
+        """
+        self.ensure_one()
+        user = self.env.user
+        if not user._is_internal() or not user.has_group(
+            "helpdesk_mgmt.group_helpdesk_user_own"
+        ):
+            raise AccessError(
+                self.env._("Only helpdesk operators can create a ticket from a chat.")
+            )
+        self.check_access("read")
+        if self.channel_type != "livechat":
+            raise UserError(
+                self.env._(
+                    "A ticket can only be created from a live chat conversation "
+                    "with a website visitor; %(channel)s is not one.",
+                    channel=self.display_name,
+                )
+            )
+        messages = self.message_ids.filtered(
+            lambda m: m.message_type == "comment"
+        ).sorted("id")
+        visitor_messages = messages.filtered(self._etp_is_visitor_message)
+        partner, email = self._etp_livechat_requester(visitor_messages)
+        visitor_name = self._etp_livechat_visitor_name(visitor_messages)
+        team = self.env["helpdesk.ticket.team"]
+        if self.livechat_channel_id:
+            team = team.search(
+                [("livechat_channel_id", "=", self.livechat_channel_id.id)], limit=1
+            )
+        vals = {
+            "name": title or self._etp_default_ticket_title(visitor_messages),
+            "description": self._etp_livechat_transcript(messages),
+            "channel_id": self.env.ref("etp_helpdesk.helpdesk_ticket_channel_chat").id,
+            "partner_id": partner.id,
+            "partner_name": partner.name or visitor_name,
+            "partner_email": partner.email or email,
+        }
+        if team:
+            vals["team_id"] = team.id
+            # helpdesk_mgmt's auto-assignment, as for a ticket created in the
+            # team: the operator takes it if they belong to the team.
+            company = (team.company_id or self.env.company).sudo()
+            vals["user_id"] = (
+                user.id
+                if company.helpdesk_mgmt_ticket_auto_assign and user in team.user_ids
+                else False
+            )
+            if team.audience in ("customer", "supplier"):
+                vals["audience"] = team.audience
+        try:
+            ticket = self.env["helpdesk.ticket"].create(vals)
+        except AccessError as error:
+            if not team:
+                raise
+            raise AccessError(
+                self.env._(
+                    "You may not create tickets in the team %(team)s: ask a "
+                    "helpdesk manager to add you to it.",
+                    team=team.display_name,
+                )
+            ) from error
+        attachments = messages.attachment_ids
+        if attachments:
+            self.env["ir.attachment"].create(
+                [
+                    {
+                        "name": attachment.name,
+                        "raw": attachment.raw,
+                        "mimetype": attachment.mimetype,
+                        "res_model": "helpdesk.ticket",
+                        "res_id": ticket.id,
+                    }
+                    for attachment in attachments
+                ]
+            )
+        return ticket
+
+    def _etp_is_visitor_message(self, message):
+        """A message of the visitor: a guest, or a portal (or public) user.
+        Operators are internal users; a chatbot has a partner but no user."""
+        author = message.author_id
+        return bool(
+            message.author_guest_id
+            or (author and author.partner_share and author.user_ids)
+        )
+
+    def _etp_livechat_requester(self, visitor_messages):
+        """Return ``(partner, email)`` of the visitor as far as it is known:
+        the logged-in portal user, the website visitor's contact, or an
+        existing contact with an email the visitor typed. No contact is
+        created; an unknown typed email is returned for the ticket."""
+        Partner = self.env["res.partner"]
+        portal_partner = self.channel_member_ids.partner_id.filtered(
+            lambda p: p.partner_share and p.user_ids and not p.is_public
+        )[:1]
+        if portal_partner:
+            return portal_partner, False
+        # sudo: website.visitor - the visitor's contact is read for the operator
+        # of the conversation, who may not be a live chat user.
+        visitor_partner = self.sudo().livechat_visitor_id.partner_id
+        if visitor_partner:
+            return Partner.browse(visitor_partner.id), False
+        text = "\n".join(html2plaintext(m.body or "") for m in visitor_messages)
+        emails = list(dict.fromkeys(email_re.findall(text)))
+        if not emails:
+            return Partner, False
+        partners = self.env["mail.thread"]._mail_find_partner_from_emails(
+            emails, force_create=False
+        )
+        found = next((p for p in partners if p), Partner)
+        return found, False if found else emails[0]
+
+    def _etp_livechat_visitor_name(self, visitor_messages):
+        first = visitor_messages[:1]
+        return (
+            first.author_id.name
+            or first.author_guest_id.name
+            or self.anonymous_name
+            or self.env._("Visitor")
+        )
+
+    def _etp_default_ticket_title(self, visitor_messages):
+        """The visitor's first message on one line, shortened."""
+        for message in visitor_messages:
+            text = " ".join(html2plaintext(message.body or "").split())
+            if text:
+                if len(text) > TITLE_MAX_LENGTH:
+                    text = text[: TITLE_MAX_LENGTH - 1].rstrip() + "…"
+                return text
+        return self.env._(
+            "Live chat with %(visitor)s",
+            visitor=self._etp_livechat_visitor_name(visitor_messages),
+        )
+
+    def _etp_livechat_transcript(self, messages):
+        """The conversation as HTML: one paragraph per message with its author
+        and Moscow time; texts and names are escaped."""
+        rows = [
+            Markup("<p><i>%s</i></p>")
+            % self.env._(
+                "Live chat transcript (%(channel)s)",
+                channel=self.livechat_channel_id.name or self.display_name,
+            )
+        ]
+        for message in messages:
+            author = (
+                message.author_id.name
+                or message.author_guest_id.name
+                or self.anonymous_name
+                or self.env._("Visitor")
+            )
+            lines = html2plaintext(message.body or "").strip().splitlines()
+            lines += [
+                self.env._("[file: %(name)s]", name=attachment.name)
+                for attachment in message.attachment_ids
+            ]
+            rows.append(
+                Markup("<p><b>%(author)s</b> · %(date)s<br/>%(text)s</p>")
+                % {
+                    "author": author,
+                    "date": deadlines.format_deadline(message.date, False),
+                    "text": Markup("<br/>").join(lines),
+                }
+            )
+        return Markup("").join(rows)
