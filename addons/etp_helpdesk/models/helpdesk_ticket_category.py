@@ -1,1 +1,113 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from collections import defaultdict
+
+from odoo import api, fields, models, tools
+
+_KEYWORD_SEPARATORS = re.compile(r"[,;\n]+")
+# fields whose change alters the keyword index
+_INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id"}
+
+
+def _normalize_text(text):
+    """Lower case, ``ё`` read as ``е``, runs of white space as one space."""
+    return " ".join((text or "").lower().replace("ё", "е").split())
+
+
+class HelpdeskTicketCategory(models.Model):
+    _inherit = "helpdesk.ticket.category"
+
+    playbook_step_ids = fields.One2many(
+        "helpdesk.playbook.step", "category_id", string="Playbook"
+    )
+    keywords = fields.Text(
+        help="Words and phrases, separated by commas or new lines, that put a "
+        "new request without a category into this category. Each word of a "
+        "keyword matches the start of a word of the subject or text, in any "
+        "case: «подпис» finds «подписать» and «подписание», «личн кабинет» "
+        "finds «личном кабинете». When several categories match, a "
+        "subcategory wins over its parents, then the longest keyword.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        categories = super().create(vals_list)
+        if any(vals.get("keywords") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return categories
+
+    def write(self, vals):
+        result = super().write(vals)
+        if _INDEX_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
+
+    def _etp_playbook_steps(self):
+        """Map each category id to its playbook: the active steps of its
+        ancestors, root first, then its own, each in sequence order."""
+        chains = {
+            category.id: [int(cid) for cid in category.parent_path.split("/") if cid]
+            for category in self.sudo()
+        }
+        ancestor_ids = {cid for chain in chains.values() for cid in chain}
+        steps = (
+            self.env["helpdesk.playbook.step"]
+            .sudo()
+            .search_fetch(
+                [("category_id", "in", list(ancestor_ids))],
+                ["category_id", "sequence", "name", "description"],
+            )
+        )
+        by_category = defaultdict(list)
+        for step in steps:
+            by_category[step.category_id.id].append(step)
+        return {
+            category_id: [step for cid in chain for step in by_category[cid]]
+            for category_id, chain in chains.items()
+        }
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _etp_keyword_index(self, company_id):
+        """Keywords of the active categories visible in ``company_id``, as
+        ``(pattern, depth, length, category id)`` tuples. Cached: a change of
+        the categories clears the cache."""
+        categories = self.sudo().search_fetch(
+            [
+                ("keywords", "!=", False),
+                ("company_id", "in", [company_id, False]),
+            ],
+            ["keywords", "parent_path"],
+        )
+        index = []
+        for category in categories:
+            depth = category.parent_path.count("/")
+            for keyword in _KEYWORD_SEPARATORS.split(category.keywords):
+                words = _normalize_text(keyword).split()
+                if words:
+                    # each word of the keyword starts a word of the text
+                    pattern = re.compile(
+                        r"(?<!\w)" + r"\w*\s+".join(map(re.escape, words))
+                    )
+                    length = len(" ".join(words))
+                    index.append((pattern, depth, length, category.id))
+        return tuple(index)
+
+    def _etp_match_keywords(self, text, index):
+        """The category whose keyword fits ``text`` best, from ``index`` built
+        by :meth:`_etp_keyword_index`: the deepest category first, then the
+        longest keyword, then the category listed first."""
+        text = _normalize_text(text)
+        best = None
+        if text:
+            for pattern, depth, length, category_id in index:
+                if pattern.search(text):
+                    key = (depth, length)
+                    if best is None or key > best[0]:
+                        best = (key, category_id)
+        return self.browse(best[1] if best else [])

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import identifiers
+from ..lib import identifiers, phones
 
 PROCUREMENT_ROLES = [
     ("customer", "Customer"),
@@ -27,6 +27,24 @@ class ResPartner(models.Model):
         help="Primary state registration number: 13 digits (OGRN) for an "
         "organisation, 15 digits (OGRNIP) for an individual entrepreneur.",
     )
+    phone_normalized = fields.Char(
+        compute="_compute_phone_normalized",
+        store=True,
+        index="btree_not_null",
+        help="Phone in the +7XXXXXXXXXX form, to find the caller of a phone call.",
+    )
+    mobile_normalized = fields.Char(
+        compute="_compute_phone_normalized",
+        store=True,
+        index="btree_not_null",
+        help="Mobile in the +7XXXXXXXXXX form, to find the caller of a phone call.",
+    )
+
+    @api.depends("phone", "mobile")
+    def _compute_phone_normalized(self):
+        for partner in self:
+            partner.phone_normalized = phones.normalize_phone(partner.phone) or False
+            partner.mobile_normalized = phones.normalize_phone(partner.mobile) or False
 
     @api.model
     def _commercial_fields(self):
@@ -94,3 +112,18 @@ class ResPartner(models.Model):
         )
         by_inn = {p.vat: p for p in reversed(partners)}
         return self.browse([by_inn[i].id for i in inns if i in by_inn])
+
+    def _etp_find_by_phone(self, phone):
+        """Contacts whose phone or mobile is ``phone`` written in any usual
+        way; people before companies, the most recently created first."""
+        normalized = phones.normalize_phone(phone)
+        if not normalized:
+            return self.browse()
+        return self.search(
+            [
+                "|",
+                ("phone_normalized", "=", normalized),
+                ("mobile_normalized", "=", normalized),
+            ],
+            order="is_company, id desc",
+        )
