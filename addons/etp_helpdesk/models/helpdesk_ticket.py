@@ -163,6 +163,18 @@ class HelpdeskTicket(models.Model):
                         )
                     )
 
+    @api.model
+    def default_get(self, fields_list):
+        """helpdesk_mgmt's "auto assign" gives a new ticket to the user who
+        creates it; through the mail gateway, the web form or a script that is
+        OdooBot or a portal/public user, who cannot work on it."""
+        defaults = super().default_get(fields_list)
+        if defaults.get("user_id"):
+            user = self.env["res.users"].sudo().browse(defaults["user_id"])
+            if user.share or user._is_superuser():
+                defaults["user_id"] = False
+        return defaults
+
     @api.model_create_multi
     def create(self, vals_list):
         intake_teams = {}

@@ -58,3 +58,22 @@ class TestIntake(EtpHelpdeskCommon):
         self.assertIn("25.11.2026 02:20", ticket.procedure_deadline_display)
         self.assertIn("МСК", ticket.procedure_deadline_display)
         self.assertIn("09:20", ticket.procedure_deadline_display)
+
+    def test_channel_intake_is_never_assigned_to_the_bot(self):
+        self.env.company.helpdesk_mgmt_ticket_auto_assign = True
+        ticket = self._ticket(partner_id=self.contact_customer.id)
+        self.assertTrue(self.env.user._is_superuser())
+        self.assertFalse(ticket.user_id)
+        self.team_customer_l1.user_ids = self.operator
+        mine = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.operator)
+            .create(
+                {
+                    "name": "Звонок",
+                    "description": "<p>Вопрос по входу</p>",
+                    "team_id": self.team_customer_l1.id,
+                }
+            )
+        )
+        self.assertEqual(mine.user_id, self.operator)

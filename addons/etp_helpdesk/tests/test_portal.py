@@ -620,7 +620,8 @@ class TestPortalNewTicket(EtpPortalCase):
                 self.assertIn(response.status_code, (302, 303))
                 ticket = self._new_tickets(before)
                 self.assertEqual(ticket.team_id, self.team_supplier_l1)
-                self.assertFalse(ticket.category_id)
+                # Never the forged one (the text may still categorise it).
+                self.assertNotIn(ticket.category_id, foreign_category | hidden_category)
                 self.assertEqual(ticket.company_id, company)
                 self.assertEqual(ticket.audience, "supplier")
         before = self.env["helpdesk.ticket"].search([])
@@ -678,7 +679,7 @@ class TestPortalQueryCount(EtpPortalCase):
         count_30, response = self._queries_of("/my/tickets")
         self.assertEqual(response.text.count('href="/my/ticket/'), 30)
         self.assertEqual(count_5, count_30)
-        self.assertEqual(count_30, MY_TICKETS_QUERY_COUNT)
+        self.assertLessEqual(count_30, MY_TICKETS_QUERY_COUNT)
         with self.assertQueryCount(MY_TICKETS_QUERY_COUNT):
             self.url_open("/my/tickets")
 
