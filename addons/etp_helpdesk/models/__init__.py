@@ -7,3 +7,4 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
 from . import discuss_channel
+from . import website

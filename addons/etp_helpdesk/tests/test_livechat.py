@@ -3,7 +3,7 @@ import json
 
 from freezegun import freeze_time
 
-from odoo import Command, http
+from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -533,3 +533,32 @@ class TestLivechatTicketHttp(HttpCase, LivechatTicketCommon):
             .raw,
             b"\x89PNG visitor screenshot",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestLivechatPerAudiencePage(HttpCase):
+    """The website offers the chat of the desk whose audience the page is for."""
+
+    def test_supplier_pages_offer_the_suppliers_chat(self):
+        customers = self.env.ref("etp_helpdesk.im_livechat_channel_customer")
+        suppliers = self.env.ref("etp_helpdesk.im_livechat_channel_supplier")
+        website = self.env["website"].get_current_website()
+        self.assertEqual(website.channel_id, customers)
+        operator = new_test_user(
+            self.env, login="etp-chat-op", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        (customers | suppliers).user_ids = operator
+        self.env["bus.presence"].create(
+            {
+                "user_id": operator.id,
+                "status": "online",
+                "last_poll": fields.Datetime.now(),
+            }
+        )
+        marker = '"channel_id": %d'
+        supplier_page = self.url_open("/support?audience=supplier").text
+        self.assertTrue(marker % suppliers.id in supplier_page, "suppliers' chat")
+        self.assertFalse(marker % customers.id in supplier_page, "customers' chat")
+        customer_page = self.url_open("/support").text
+        self.assertTrue(marker % customers.id in customer_page, "customers' chat")
+        self.assertFalse(marker % suppliers.id in customer_page, "suppliers' chat")
