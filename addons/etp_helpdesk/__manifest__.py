@@ -21,6 +21,7 @@
         "data/helpdesk_playbook_step_data.xml",
         "data/mail_canned_response_data.xml",
         "data/im_livechat_channel_data.xml",
+        "data/website_menu_data.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_category_views.xml",
