@@ -9,6 +9,12 @@ class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
     support_line = fields.Selection(related="team_id.support_line", store=True)
+    first_response_date = fields.Datetime(
+        copy=False,
+        readonly=True,
+        index=True,
+        help="When an operator first answered the requester publicly.",
+    )
     escalation_ids = fields.One2many("helpdesk.ticket.escalation", "ticket_id")
     escalation_count = fields.Integer(compute="_compute_escalation_count")
 
