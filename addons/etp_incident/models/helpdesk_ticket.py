@@ -31,3 +31,9 @@ class HelpdeskTicket(models.Model):
             "res_id": incident.id,
             "view_mode": "form",
         }
+
+    # --- incident hand-off and linked tickets (helper "it") ---
+
+    # --- spike detection and external escalations (helper "ext") ---
+
+    # --- emergency cases (helper "case") ---

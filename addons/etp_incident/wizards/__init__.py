@@ -1,0 +1,2 @@
+from . import helpdesk_incident_register_wizard
+from . import helpdesk_emergency_case_waive_wizard
