@@ -1,0 +1,288 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import Form, new_test_user
+
+from odoo.addons.etp_helpdesk.tests.common import EtpHelpdeskCommon
+
+
+class EtpSecurityCommon(EtpHelpdeskCommon):
+    """One operator per line and audience, a supervisor, and a ticket in
+    every place a ticket can be: each line and audience, with line 3 and
+    back, and unsorted (no audience yet)."""
+
+    @classmethod
+    def default_env_context(cls):
+        # followers as in production (who posts a comment follows the
+        # ticket, and followers read it through helpdesk_mgmt's rule), but
+        # no field tracking
+        return {"no_reset_password": True, "mail_notrack": True}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+
+        def user(login, group):
+            return new_test_user(cls.env, login=login, groups=f"etp_escalation.{group}")
+
+        cls.op_customer_l1 = user("etp-c1", "group_etp_line1_customer")
+        cls.op_supplier_l1 = user("etp-s1", "group_etp_line1_supplier")
+        cls.op_customer_l2 = user("etp-c2", "group_etp_line2_customer")
+        cls.op_supplier_l2 = user("etp-s2", "group_etp_line2_supplier")
+        cls.engineer_l3 = user("etp-e3", "group_etp_line3")
+        cls.supervisor = user("etp-sv", "group_etp_supervisor")
+
+        customer = cls.contact_customer.id
+        supplier = cls.contact_supplier.id
+        cls.t_customer_l1 = cls._ticket(
+            name="Не приходят уведомления о заявках", partner_id=customer
+        )
+        cls.t_supplier_l1 = cls._ticket(
+            name="Не отображается процедура", partner_id=supplier
+        )
+        cls.t_customer_l2 = cls._ticket(
+            name="Расхождение в журнале событий",
+            partner_id=customer,
+            team_id=cls.team_customer_l2.id,
+        )
+        cls.t_supplier_l2 = cls._ticket(
+            name="Заблокирован счёт для обеспечения",
+            partner_id=supplier,
+            team_id=cls.team_supplier_l2.id,
+        )
+        # customer ticket now with line 3
+        cls.t_customer_l3 = cls._ticket(
+            name="Ошибка интеграции с ЕИС",
+            partner_id=customer,
+            team_id=cls.team_customer_l2.id,
+        )
+        cls.t_customer_l3._etp_move_to_team(cls.team_l3, "Нужен разбор логов")
+        # customer ticket that went to line 3 and came back to line 2
+        cls.t_returned = cls._ticket(
+            name="Не формируется протокол",
+            partner_id=customer,
+            team_id=cls.team_customer_l2.id,
+        )
+        cls.t_returned._etp_move_to_team(cls.team_l3, "Подозрение на сбой")
+        cls.t_returned._etp_move_to_team(
+            cls.team_customer_l2, "Сбоя нет, нужна консультация", kind="return"
+        )
+        # supplier ticket put straight on line 3, never escalated
+        cls.t_supplier_l3 = cls._ticket(
+            name="Ошибка API площадки",
+            partner_id=supplier,
+            team_id=cls.team_l3.id,
+        )
+        # nobody knows the audience yet: no team, or on a line-1 desk
+        cls.t_unsorted = cls._ticket(name="Помогите, пожалуйста")
+        cls.t_unsorted_l1 = cls._ticket(
+            name="Вопрос по площадке", team_id=cls.team_customer_l1.id
+        )
+        cls.t_unsorted_l1.audience = False
+
+        cls.all_tickets = (
+            cls.t_customer_l1
+            | cls.t_supplier_l1
+            | cls.t_customer_l2
+            | cls.t_supplier_l2
+            | cls.t_customer_l3
+            | cls.t_returned
+            | cls.t_supplier_l3
+            | cls.t_unsorted
+            | cls.t_unsorted_l1
+        )
+        unsorted = cls.t_unsorted | cls.t_unsorted_l1
+        cls.visible = {
+            cls.op_customer_l1: cls.t_customer_l1 | unsorted,
+            cls.op_supplier_l1: cls.t_supplier_l1 | unsorted,
+            cls.op_customer_l2: cls.t_customer_l1
+            | cls.t_customer_l2
+            | cls.t_returned
+            | unsorted,
+            cls.op_supplier_l2: cls.t_supplier_l1 | cls.t_supplier_l2 | unsorted,
+            cls.engineer_l3: cls.t_customer_l3 | cls.t_returned | cls.t_supplier_l3,
+            cls.supervisor: cls.all_tickets,
+        }
+
+    def _escalate(self, ticket, user, reason, tried=None):
+        """Escalate ``ticket`` as ``user`` through the Escalate wizard."""
+        action = ticket.with_user(user).action_escalate()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+        wizard.reason = reason
+        if tried:
+            wizard.tried = tried
+        return wizard.save().action_confirm()
+
+
+class TestSecurity(EtpSecurityCommon):
+    def test_groups_form_a_ladder(self):
+        self.assertTrue(
+            self.op_customer_l2.has_group("etp_escalation.group_etp_line1_customer")
+        )
+        self.assertFalse(
+            self.op_customer_l2.has_group("etp_escalation.group_etp_line1_supplier")
+        )
+        for operator in (
+            self.op_customer_l1,
+            self.op_supplier_l1,
+            self.op_customer_l2,
+            self.op_supplier_l2,
+            self.engineer_l3,
+        ):
+            self.assertTrue(operator.has_group("helpdesk_mgmt.group_helpdesk_user_own"))
+            # the "all tickets" group would make the line rules moot
+            self.assertFalse(operator.has_group("helpdesk_mgmt.group_helpdesk_user"))
+        self.assertTrue(self.supervisor.has_group("helpdesk_mgmt.group_helpdesk_user"))
+        self.assertFalse(
+            self.supervisor.has_group("helpdesk_mgmt.group_helpdesk_manager")
+        )
+        manager = new_test_user(
+            self.env, login="etp-mgr", groups="helpdesk_mgmt.group_helpdesk_manager"
+        )
+        self.assertTrue(manager.has_group("etp_escalation.group_etp_supervisor"))
+        self.assertIn(
+            manager, self.env.ref("etp_escalation.group_etp_supervisor").users
+        )
+
+    def test_read_per_role(self):
+        for user, visible in self.visible.items():
+            for ticket in self.all_tickets:
+                with self.subTest(user=user.login, ticket=ticket.name):
+                    as_user = ticket.with_user(user)
+                    if ticket in visible:
+                        self.assertEqual(as_user.read(["name"])[0]["name"], ticket.name)
+                    else:
+                        with self.assertRaises(AccessError):
+                            as_user.read(["name"])
+                        with self.assertRaises(AccessError):
+                            as_user.check_access("read")
+
+    def test_search_per_role(self):
+        domain = [("id", "in", self.all_tickets.ids)]
+        for user, visible in self.visible.items():
+            with self.subTest(user=user.login):
+                Ticket = self.env["helpdesk.ticket"].with_user(user)
+                self.assertEqual(Ticket.search(domain), visible.with_user(user))
+                self.assertEqual(Ticket.search_count(domain), len(visible))
+
+    def test_desk_membership_adds_nothing(self):
+        """helpdesk_mgmt's "personal" rule (assigned to me, or unassigned in
+        my teams) shows a desk member nothing beyond the line rules."""
+        for team, user in (
+            (self.team_customer_l1, self.op_customer_l1),
+            (self.team_supplier_l1, self.op_supplier_l1),
+            (self.team_customer_l2, self.op_customer_l2),
+            (self.team_supplier_l2, self.op_supplier_l2),
+            (self.team_l3, self.engineer_l3),
+        ):
+            team.user_ids = [Command.link(user.id)]
+        # the rule domains hold the team ids: computed again after the change
+        self.env.registry.clear_cache()
+        domain = [("id", "in", self.all_tickets.ids)]
+        for user, visible in self.visible.items():
+            with self.subTest(user=user.login):
+                Ticket = self.env["helpdesk.ticket"].with_user(user)
+                self.assertEqual(Ticket.search(domain), visible)
+        # a ticket assigned to someone is theirs, whatever the desk
+        self.t_supplier_l2.user_id = self.op_customer_l1
+        self.t_supplier_l2.with_user(self.op_customer_l1).read(["name"])
+
+    def test_write_per_role(self):
+        # line 1 works on its own audience only
+        self.t_customer_l1.with_user(self.op_customer_l1).priority = "2"
+        with self.assertRaises(AccessError):
+            self.t_supplier_l1.with_user(self.op_customer_l1).priority = "2"
+        with self.assertRaises(AccessError):
+            self.t_customer_l2.with_user(self.op_customer_l1).priority = "2"
+        # line 2 works on lines 1 and 2 of its audience
+        self.t_customer_l1.with_user(self.op_customer_l2).priority = "3"
+        self.t_returned.with_user(self.op_customer_l2).priority = "3"
+        with self.assertRaises(AccessError):
+            self.t_supplier_l2.with_user(self.op_customer_l2).priority = "3"
+        # line 3 works on its tickets, and only reads those it sent back
+        self.t_customer_l3.with_user(self.engineer_l3).priority = "3"
+        with self.assertRaises(AccessError):
+            self.t_returned.with_user(self.engineer_l3).priority = "1"
+        self.assertEqual(self.t_returned.priority, "3")
+        self.t_returned.with_user(self.supervisor).priority = "1"
+        self.assertEqual(self.t_returned.priority, "1")
+
+    def test_operator_sorts_an_unsorted_ticket(self):
+        """Line 1 of either audience can give an unsorted ticket its audience,
+        and then no longer sees it if it is the other audience's."""
+        ticket = self.t_unsorted_l1.with_user(self.op_supplier_l1)
+        ticket.audience = "customer"
+        with self.assertRaises(AccessError):
+            self.t_unsorted_l1.with_user(self.op_supplier_l1).read(["name"])
+        self.t_unsorted_l1.with_user(self.op_customer_l1).read(["name"])
+
+    def test_follow_through(self):
+        ticket = self.t_customer_l1
+        self._escalate(
+            ticket,
+            self.op_customer_l1,
+            "Нужна проверка журнала событий",
+            tried="Проверили настройки уведомлений",
+        )
+        self.assertEqual(ticket.team_id, self.team_customer_l2)
+        self.assertEqual(ticket.escalation_ids.user_id, self.op_customer_l1)
+        as_operator = ticket.with_user(self.op_customer_l1)
+        self.assertEqual(as_operator.read(["stage_id"])[0]["id"], ticket.id)
+        # the escalation note is a notification, which does not subscribe
+        # its author: the read comes from the escalation, not from
+        # helpdesk_mgmt's follower rule, and it gives no write
+        self.assertNotIn(self.op_customer_l1.partner_id, ticket.message_partner_ids)
+        with self.assertRaises(AccessError):
+            as_operator.priority = "3"
+        # reading is enough to add to the conversation
+        as_operator.message_post(body="Клиент прислал скриншот", message_type="comment")
+        # other line-2 tickets stay out of reach
+        with self.assertRaises(AccessError):
+            self.t_customer_l2.with_user(self.op_customer_l1).read(["name"])
+        self.assertEqual(
+            self.env["helpdesk.ticket"]
+            .with_user(self.op_customer_l1)
+            .search([("team_id", "=", self.team_customer_l2.id)]),
+            ticket,
+        )
+        # the other audience's line 1 never sees it
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.op_supplier_l1).read(["name"])
+
+    def test_escalation_history_follows_ticket_visibility(self):
+        history = self.all_tickets.escalation_ids
+        self.assertEqual(len(history), 3)
+        Escalation = self.env["helpdesk.ticket.escalation"]
+        for user, visible in self.visible.items():
+            with self.subTest(user=user.login):
+                expected = history.filtered(lambda e, v=visible: e.ticket_id in v)
+                found = Escalation.with_user(user).search([("id", "in", history.ids)])
+                self.assertEqual(found, expected.with_user(user))
+                for row in history - expected:
+                    with self.assertRaises(AccessError):
+                        row.with_user(user).read(["reason"])
+        # line 2 sees the way back from line 3 of its ticket, not line 3's own
+        self.assertEqual(
+            Escalation.with_user(self.op_customer_l2)
+            .search([("id", "in", history.ids)])
+            .mapped("to_line"),
+            ["2", "3"],
+        )
+
+    def test_escalation_history_follows_the_escalating_operator(self):
+        ticket = self.t_supplier_l1
+        self._escalate(ticket, self.op_supplier_l1, "Требуется доступ к выписке")
+        row = ticket.escalation_ids
+        self.assertEqual(
+            row.with_user(self.op_supplier_l1).read(["reason"])[0]["reason"],
+            "Требуется доступ к выписке",
+        )
+        with self.assertRaises(AccessError):
+            row.with_user(self.op_customer_l1).read(["reason"])
+        # the history itself cannot be rewritten by an operator
+        with self.assertRaises(AccessError):
+            row.with_user(self.op_supplier_l2).reason = "Другая причина"
