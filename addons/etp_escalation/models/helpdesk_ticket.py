@@ -1,8 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+
+from odoo.addons.etp_helpdesk.lib import deadlines
+
+from ..lib import sla as sla_rules
+from .helpdesk_sla import PRIORITY_CHOICES
+from .helpdesk_ticket_sla import MATCH_FIELDS
 
 
 class HelpdeskTicket(models.Model):
@@ -17,6 +26,39 @@ class HelpdeskTicket(models.Model):
     )
     escalation_ids = fields.One2many("helpdesk.ticket.escalation", "ticket_id")
     escalation_count = fields.Integer(compute="_compute_escalation_count")
+    duty_shift_id = fields.Many2one(
+        "helpdesk.duty.shift",
+        string="Assigned by Duty Shift",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The duty shift under which the ticket was assigned automatically.",
+    )
+    duty_alert_team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        readonly=True,
+        copy=False,
+        help="The team whose leader was told that nobody was on duty for "
+        "this ticket (told once per ticket and team).",
+    )
+    # SLA: the deadline-priority cron searches open tickets by deadline
+    procedure_deadline = fields.Datetime(index="btree_not_null")
+    # SLA: the priority a person gave; the deadline rule never goes below it
+    priority_manual = fields.Selection(
+        PRIORITY_CHOICES,
+        string="Priority Set by Hand",
+        readonly=True,
+        copy=False,
+        help="The priority given at creation or by an operator. A near "
+        "procedure deadline raises the priority above it, never below.",
+    )
+    sla_deadline_display = fields.Char(
+        string="Next SLA Deadline",
+        compute="_compute_sla_deadline_display",
+        help="The nearest deadline of the open SLA targets, in Moscow time and "
+        "in the requester's time.",
+    )
 
     @api.depends("escalation_ids")
     def _compute_escalation_count(self):
@@ -27,6 +69,26 @@ class HelpdeskTicket(models.Model):
         )
         for ticket in self:
             ticket.escalation_count = counts.get(ticket._origin, 0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raised = self._etp_prepare_priority_vals(vals_list)  # SLA: deadline priority
+        tickets = super().create(vals_list)
+        tickets._etp_log_priority_raise(raised)  # SLA
+        self.env["helpdesk.duty.shift"]._etp_assign_tickets(tickets)
+        return tickets
+
+    def write(self, vals):
+        # SLA: a priority written by a person (not by the deadline rule) is
+        # the manual one, never lowered automatically
+        if "priority" in vals and not self.env.context.get("etp_auto_priority"):
+            vals = dict(vals, priority_manual=vals["priority"])
+        tickets = self
+        if "stage_id" in vals:
+            tickets = self.with_context(etp_sla_stage_batch=True)
+        result = super(HelpdeskTicket, tickets).write(vals)
+        self._etp_sla_after_write(vals)
+        return result
 
     def action_escalate(self):
         self.ensure_one()
@@ -104,4 +166,215 @@ class HelpdeskTicket(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        self.env["helpdesk.duty.shift"]._etp_assign_tickets(self)
         return history
+
+    # ------------------------------------------------------------------
+    # SLA (helpdesk_mgmt_sla's rows, first response, deadline priority)
+    # ------------------------------------------------------------------
+
+    @api.depends("sla_deadline", "requester_tz")
+    def _compute_sla_deadline_display(self):
+        for ticket in self:
+            ticket.sla_deadline_display = deadlines.format_deadline(
+                ticket.sla_deadline, ticket.requester_tz
+            )
+
+    @api.depends("ticket_sla_ids.sla_id", "ticket_sla_ids.state")
+    def _compute_sla_fits(self):
+        best = self.env["helpdesk.ticket.sla"]._etp_best_policies(self._origin)
+        for ticket in self:
+            policy = best.get(ticket._origin.id)
+            rows = ticket.ticket_sla_ids
+            open_rows = rows.filtered(lambda r: r.state in sla_rules.OPEN_STATES)
+            if not policy:
+                ticket.sla_fits = not open_rows
+            else:
+                ticket.sla_fits = bool(rows) and all(
+                    row.sla_id.id == policy.id for row in open_rows
+                )
+
+    def _get_sla(self):
+        """The most specific policy (helpdesk_mgmt_sla applied them all)."""
+        self.ensure_one()
+        policy = self.env["helpdesk.ticket.sla"]._etp_best_policies(self)[self.id]
+        return self.env["helpdesk.sla"].browse(policy.id if policy else [])
+
+    def set_sla(self):
+        self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self, from_creation=True)
+
+    def refresh_sla(self):
+        self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self)
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if not self.first_response_date and self._etp_is_operator_reply(msg_values):
+            now = fields.Datetime.now()
+            self.sudo().first_response_date = now
+            self.sudo().ticket_sla_ids._etp_mark_first_response(now)
+        return result
+
+    def _etp_is_operator_reply(self, msg_values):
+        """A public reply (not an internal note) whose author is an internal
+        user other than OdooBot."""
+        if msg_values.get("message_type") not in ("comment", "email"):
+            return False
+        if msg_values.get("is_internal"):
+            return False
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        if msg_values.get("subtype_id") != comment:
+            return False
+        author_id = msg_values.get("author_id")
+        if not author_id:
+            return False
+        if author_id == self.env.user.partner_id.id:
+            return self.env.user._is_internal() and not self.env.user._is_superuser()
+        author = self.env["res.partner"].sudo().browse(author_id)
+        if author == self.env.ref("base.partner_root", raise_if_not_found=False):
+            return False
+        return any(not user.share for user in author.user_ids)
+
+    def _etp_sla_after_write(self, vals):
+        """Keep the SLA targets and the priority in line after a write."""
+        if "stage_id" in vals:
+            self.sudo().ticket_sla_ids._etp_apply_stage()
+        if "procedure_deadline" in vals or (
+            "priority" in vals and not self.env.context.get("etp_auto_priority")
+        ):
+            self._etp_apply_deadline_priority(allow_lower="procedure_deadline" in vals)
+        if MATCH_FIELDS.intersection(vals):
+            relevant = sla_rules.relevant_fields(
+                self.env["helpdesk.sla"]._etp_policy_facts()
+            )
+            if relevant is None or relevant.intersection(vals):
+                self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self)
+
+    @api.model
+    def _etp_prepare_priority_vals(self, vals_list):
+        """Raise the priority of new tickets whose procedure deadline is near,
+        before they are stored; return the indexes of those raised."""
+        now = fields.Datetime.now()
+        default_priority = None
+        raised = []
+        for index, vals in enumerate(vals_list):
+            manual = vals.get("priority")
+            if not manual:
+                if default_priority is None:
+                    default_priority = (
+                        self.default_get(["priority"]).get("priority") or "1"
+                    )
+                manual = default_priority
+            vals.setdefault("priority_manual", manual)
+            deadline = fields.Datetime.to_datetime(vals.get("procedure_deadline"))
+            if not deadline:
+                continue
+            team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
+            company = (
+                self.env["res.company"].browse(vals.get("company_id"))
+                or team.company_id
+                or self.env.company
+            )
+            target = sla_rules.automatic_priority(
+                manual,
+                sla_rules.deadline_priority(
+                    deadline, now, company.sudo()._etp_priority_thresholds()
+                ),
+            )
+            if target != manual:
+                vals["priority"] = target
+                raised.append(index)
+        return raised
+
+    def _etp_log_priority_raise(self, indexes):
+        if indexes:
+            tickets = self.browse([self[index].id for index in indexes])
+            tickets._etp_log_priority_change()
+
+    def _etp_apply_deadline_priority(self, allow_lower=False, now=None):
+        """Set the priority the procedure deadline calls for, never below the
+        manual one. ``allow_lower`` (a changed deadline) may bring an automatic
+        raise back down; the cron only raises.
+
+        :return: ``{priority: tickets}`` of the tickets changed
+        """
+        now = now or fields.Datetime.now()
+        changes = {}
+        for ticket in self:
+            if ticket.closed:
+                continue
+            computed = sla_rules.deadline_priority(
+                ticket.procedure_deadline,
+                now,
+                ticket.company_id.sudo()._etp_priority_thresholds(),
+            )
+            target = sla_rules.automatic_priority(
+                ticket.priority_manual or ticket.priority, computed
+            )
+            if target == ticket.priority:
+                continue
+            if not allow_lower and sla_rules.priority_rank(
+                target
+            ) < sla_rules.priority_rank(ticket.priority):
+                continue
+            changes[target] = changes.get(target, self.browse()) | ticket
+        for priority, tickets in changes.items():
+            tickets.with_context(etp_auto_priority=True).write({"priority": priority})
+        if changes:
+            self.browse().union(*changes.values())._etp_log_priority_change()
+        return changes
+
+    def _etp_log_priority_change(self):
+        """One chatter note per ticket, written in one batch."""
+        labels = dict(self._fields["priority"]._description_selection(self.env))
+        bodies = {}
+        for ticket in self:
+            bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
+                "Priority set to %(priority)s automatically: the procedure "
+                "deadline is %(deadline)s.",
+                priority=labels.get(ticket.priority, ticket.priority),
+                deadline=ticket.procedure_deadline_display or self.env._("not set"),
+            )
+        self.sudo()._message_log_batch(bodies=bodies)
+
+    @api.model
+    def _cron_raise_deadline_priority(self, batch_size=500):
+        """Raise the priority of open tickets whose procedure deadline came
+        near: one search for the batch, one write per priority value.
+
+        :return: ``(done, remaining)``
+        """
+        now = fields.Datetime.now()
+        branches = []
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
+        for company in companies:
+            for hours, priority in company._etp_priority_thresholds():
+                lower = [
+                    value
+                    for value in sla_rules.PRIORITIES
+                    if sla_rules.priority_rank(value)
+                    < sla_rules.priority_rank(priority)
+                ]
+                branches.append(
+                    [
+                        ("company_id", "=", company.id),
+                        ("procedure_deadline", "<=", now + timedelta(hours=hours)),
+                        ("priority", "in", lower),
+                    ]
+                )
+        if not branches:
+            return 0, 0
+        domain = expression.AND(
+            [
+                [("procedure_deadline", ">", now), ("stage_id.closed", "=", False)],
+                expression.OR(branches),
+            ]
+        )
+        Ticket = self.sudo()
+        tickets = Ticket.search(
+            domain, limit=batch_size, order="procedure_deadline, id"
+        )
+        tickets._etp_apply_deadline_priority(now=now)
+        done = len(tickets)
+        remaining = Ticket.search_count(domain) if done >= batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done, remaining

@@ -1,0 +1,239 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, timedelta
+
+import pytest
+
+from odoo.addons.etp_escalation.lib import sla
+
+NOW = datetime(2026, 11, 23, 23, 10)  # 24.11.2026 02:10 MSK
+
+
+def _policy(pid, **kw):
+    return sla.PolicyFacts(id=pid, **kw)
+
+
+TICKET = sla.TicketFacts(
+    company_id=1,
+    audience="supplier",
+    support_line="1",
+    priority="1",
+    team_id=7,
+    category_path=(20, 22),  # «Заявки» / «Ценовые предложения»
+    tag_ids=frozenset({5}),
+)
+
+
+# ----------------------------------------------------------------------
+# Matching
+# ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("criteria", "matches"),
+    [
+        ({}, True),
+        ({"audience": "supplier"}, True),
+        ({"audience": "customer"}, False),
+        ({"support_line": "1"}, True),
+        ({"support_line": "2"}, False),
+        ({"priority": "1"}, True),
+        ({"priority": "3"}, False),
+        ({"team_ids": frozenset({7, 8})}, True),
+        ({"team_ids": frozenset({8})}, False),
+        ({"category_ids": frozenset({22})}, True),
+        ({"category_ids": frozenset({20})}, True),  # parent category
+        ({"category_ids": frozenset({21})}, False),
+        ({"tag_ids": frozenset({5, 6})}, True),
+        ({"tag_ids": frozenset({6})}, False),
+        ({"company_id": 1}, True),
+        ({"company_id": 2}, False),
+    ],
+)
+def test_policy_matches(criteria, matches):
+    assert sla.policy_matches(_policy(1, **criteria), TICKET) is matches
+
+
+def test_ticket_without_category_matches_no_category_policy():
+    ticket = sla.TicketFacts(audience="customer", support_line="1", priority="1")
+    assert not sla.policy_matches(_policy(1, category_ids=frozenset({20})), ticket)
+    assert sla.policy_matches(_policy(2), ticket)
+
+
+def test_most_specific_policy_wins():
+    generic = _policy(1)
+    audience = _policy(2, audience="supplier")
+    audience_line = _policy(3, audience="supplier", support_line="1")
+    urgent = _policy(4, priority="3")
+    policies = [generic, audience, audience_line, urgent]
+    assert sla.most_specific(policies, TICKET) == audience_line
+    urgent_ticket = sla.TicketFacts(
+        audience="supplier", support_line="1", priority="3", team_id=7
+    )
+    # the priority beats audience and line together
+    assert sla.most_specific(policies, urgent_ticket) == urgent
+
+
+def test_sub_category_beats_its_parent_and_the_line():
+    parent = _policy(1, category_ids=frozenset({20}))
+    child = _policy(2, category_ids=frozenset({22}))
+    line = _policy(3, support_line="1", audience="supplier")
+    assert sla.most_specific([parent, child, line], TICKET) == child
+    assert sla.most_specific([parent, line], TICKET) == parent
+
+
+def test_tie_goes_to_lower_sequence_then_older():
+    first = _policy(5, audience="supplier", sequence=20)
+    second = _policy(6, audience="supplier", sequence=10)
+    assert sla.most_specific([first, second], TICKET) == second
+    older = _policy(7, audience="supplier", sequence=10)
+    assert sla.most_specific([second, older], TICKET) == second
+
+
+def test_no_match_gives_none():
+    assert sla.most_specific([_policy(1, audience="customer")], TICKET) is None
+    assert sla.most_specific([], TICKET) is None
+
+
+# ----------------------------------------------------------------------
+# The clock
+# ----------------------------------------------------------------------
+
+
+def test_round_the_clock_calendar():
+    full = [(str(day), 0, 24) for day in range(7)]
+    assert sla.is_round_the_clock(full)
+    assert not sla.is_round_the_clock(full[:6])
+    office = [(str(day), 9, 18) for day in range(5)]
+    assert not sla.is_round_the_clock(office)
+    split = [(str(d), 0, 12) for d in range(7)] + [(str(d), 12, 24) for d in range(7)]
+    assert sla.is_round_the_clock(split)
+    overlapping = [(str(d), 0, 20) for d in range(7)] + [
+        (str(d), 10, 20) for d in range(7)
+    ]
+    assert not sla.is_round_the_clock(overlapping)
+
+
+def test_hours_between_and_add_hours():
+    assert sla.hours_between(NOW, NOW + timedelta(minutes=90)) == 1.5
+    assert sla.hours_between(NOW, NOW - timedelta(hours=1)) == 0.0
+    assert sla.hours_between(None, NOW) == 0.0
+    assert sla.add_hours(NOW, 0.25) == NOW + timedelta(minutes=15)
+
+
+def test_cap_deadline_by_procedure_deadline():
+    opened = NOW
+    deadline = NOW + timedelta(hours=2)
+    window = NOW + timedelta(minutes=10)
+    assert sla.cap_deadline(deadline, window, opened) == window
+    # a later procedure deadline does not extend the target
+    assert sla.cap_deadline(deadline, NOW + timedelta(days=1), opened) == deadline
+    # a procedure deadline already gone when the ticket opened caps nothing
+    assert sla.cap_deadline(deadline, NOW - timedelta(hours=1), opened) == deadline
+    assert sla.cap_deadline(deadline, None, opened) == deadline
+
+
+def test_capped_warning_at_share_of_the_window():
+    opened = NOW
+    cap = NOW + timedelta(minutes=10)
+    late_warning = NOW + timedelta(hours=1)
+    assert sla.capped_warning(late_warning, cap, opened, 0.8) == NOW + timedelta(
+        minutes=8
+    )
+    early = NOW + timedelta(minutes=2)
+    assert sla.capped_warning(early, cap, opened, 0.8) == early
+
+
+@pytest.mark.parametrize(
+    ("state", "kind", "deadline_delta", "reached", "hold", "expected"),
+    [
+        ("in_progress", "resolution", 60, False, True, "on_hold"),
+        ("on_hold", "resolution", -60, False, False, "in_progress"),
+        ("in_progress", "resolution", 60, True, False, "accomplished"),
+        ("in_progress", "resolution", -1, True, False, "expired"),
+        ("in_progress", "resolution", -1, False, False, "expired"),
+        # a paused target's deadline is stale: closing it is on time
+        ("on_hold", "resolution", -60, True, True, "accomplished"),
+        ("expired", "resolution", 60, True, False, "expired"),
+        ("accomplished", "resolution", 60, False, False, "in_progress"),
+        ("accomplished", "resolution", 60, False, True, "on_hold"),
+        ("accomplished", "first_response", 60, False, False, "accomplished"),
+    ],
+)
+def test_stage_transition(state, kind, deadline_delta, reached, hold, expected):
+    result = sla.stage_transition(
+        state,
+        kind=kind,
+        deadline=NOW + timedelta(minutes=deadline_delta),
+        now=NOW,
+        reached=reached,
+        hold=hold,
+    )
+    assert result == expected
+
+
+def test_response_state():
+    assert sla.response_state(NOW + timedelta(minutes=1), NOW) == "accomplished"
+    assert sla.response_state(NOW - timedelta(minutes=1), NOW) == "expired"
+    assert sla.response_state(None, NOW) == "accomplished"
+
+
+# ----------------------------------------------------------------------
+# Deadline-aware priority
+# ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("minutes_left", "expected"),
+    [
+        (10, "3"),
+        (60, "3"),
+        (61, "2"),
+        (24 * 60, "2"),
+        (24 * 60 + 1, None),
+        (0, None),
+        (-5, None),
+    ],
+)
+def test_deadline_priority(minutes_left, expected):
+    deadline = NOW + timedelta(minutes=minutes_left)
+    assert sla.deadline_priority(deadline, NOW) == expected
+
+
+def test_deadline_priority_without_deadline():
+    assert sla.deadline_priority(None, NOW) is None
+
+
+def test_custom_thresholds():
+    thresholds = sla.normalise_thresholds([(48, "2"), (2, "3")])
+    assert thresholds == ((2.0, "3"), (48.0, "2"))
+    assert sla.deadline_priority(NOW + timedelta(hours=30), NOW, thresholds) == "2"
+    assert sla.deadline_priority(NOW + timedelta(hours=2), NOW, thresholds) == "3"
+
+
+@pytest.mark.parametrize(
+    "thresholds",
+    [[(0, "3")], [(-1, "3")], [(1, "9")], [(1, "2"), (24, "3")]],
+)
+def test_bad_thresholds_are_refused(thresholds):
+    with pytest.raises(ValueError):
+        sla.normalise_thresholds(thresholds)
+
+
+@pytest.mark.parametrize(
+    ("manual", "computed", "expected"),
+    [
+        ("1", "3", "3"),
+        ("3", "2", "3"),  # never below the manual priority
+        ("2", None, "2"),
+        ("0", "2", "2"),
+    ],
+)
+def test_automatic_priority(manual, computed, expected):
+    assert sla.automatic_priority(manual, computed) == expected
+
+
+def test_priority_rank_and_higher():
+    assert sla.priority_rank("3") > sla.priority_rank("0")
+    assert sla.priority_rank("bogus") == 0
+    assert sla.higher_priority("1", None, "2") == "2"
+    assert sla.higher_priority(None) is None

@@ -1,0 +1,271 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import ExitStack
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from odoo.addons.etp_escalation.tests.test_sla import T0, EtpSlaCommon
+
+SLA_LOGGER = "odoo.addons.etp_escalation.models.helpdesk_ticket_sla"
+
+
+class TestSlaCron(EtpSlaCommon):
+    def _cron(self, moment, **kwargs):
+        with self._at(moment):
+            result = self.env["helpdesk.ticket.sla"]._cron_check_sla(**kwargs)
+            self.env.flush_all()
+        return result
+
+    def _leader_notifications(self):
+        return self.env["mail.message"].search(
+            [
+                ("message_type", "=", "user_notification"),
+                ("partner_ids", "in", self.leader.partner_id.ids),
+            ]
+        )
+
+    def _leader_activities(self, tickets):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "helpdesk.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("user_id", "=", self.leader.id),
+            ]
+        )
+
+    def test_warning_at_80_percent_once(self):
+        with self._at(T0):
+            ticket = self._customer_ticket()
+        first_response = self._row(ticket, "first_response")
+        self.assertEqual(self._cron(T0 + timedelta(minutes=11)), (0, 0))
+        self.assertFalse(first_response.warned_at)
+
+        self.assertEqual(self._cron(T0 + timedelta(minutes=12)), (1, 0))
+        self.assertEqual(first_response.warned_at, T0 + timedelta(minutes=12))
+        self.assertFalse(self._row(ticket, "resolution").warned_at)
+        activity = self._leader_activities(ticket)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(
+            activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo")
+        )
+        # deadline 02:25 MSK on 24.11.2026
+        self.assertEqual(activity.date_deadline, date(2026, 11, 24))
+        self.assertIn("02:25", activity.summary)
+        notification = self._leader_notifications()
+        self.assertEqual(len(notification), 1)
+        self.assertIn(ticket.number, notification.body)
+        self.assertIn("SLA warning", ticket.message_ids[0].body)
+
+        # nothing is sent twice
+        self.assertEqual(self._cron(T0 + timedelta(minutes=13)), (0, 0))
+        self.assertEqual(len(self._leader_activities(ticket)), 1)
+        self.assertEqual(len(self._leader_notifications()), 1)
+
+    def test_warning_share_is_a_company_setting(self):
+        self.env.company.etp_sla_warning_percent = 50
+        with self._at(T0):
+            ticket = self._customer_ticket()
+        row = self._row(ticket, "first_response")
+        self.assertEqual(row.warning_date, T0 + timedelta(minutes=7, seconds=30))
+        self.env.company.etp_sla_warning_percent = 60
+        self.env.flush_all()
+        self.assertEqual(row.warning_date, T0 + timedelta(minutes=9))
+
+    def test_breach_escalates_once(self):
+        with self._at(T0):
+            ticket = self._customer_ticket()
+        self.assertEqual(self._cron(T0 + timedelta(minutes=12)), (1, 0))
+        self.assertEqual(self._cron(T0 + timedelta(minutes=16)), (1, 0))
+        first_response = self._row(ticket, "first_response")
+        self.assertRecordValues(
+            first_response,
+            [{"state": "expired", "breached_at": T0 + timedelta(minutes=16)}],
+        )
+        self.assertEqual(ticket.team_id, self.team_customer_l2)
+        self.assertRecordValues(
+            ticket.escalation_ids,
+            [
+                {
+                    "kind": "sla_breach",
+                    "from_team_id": self.team_customer_l1.id,
+                    "to_team_id": self.team_customer_l2.id,
+                    "from_line": "1",
+                    "to_line": "2",
+                }
+            ],
+        )
+        self.assertIn("02:25", ticket.escalation_ids.reason)
+        self.assertEqual(len(self._leader_notifications()), 2)
+        messages = ticket.message_ids
+
+        # a second run sends nothing and escalates nothing
+        self.assertEqual(self._cron(T0 + timedelta(minutes=17)), (0, 0))
+        self.assertEqual(len(ticket.escalation_ids), 1)
+        self.assertEqual(ticket.message_ids, messages)
+        self.assertEqual(len(self._leader_notifications()), 2)
+
+    def test_breach_without_escalation_gives_the_leader_an_activity(self):
+        self.policy_customer_l1.escalate_on_breach = False
+        with self._at(T0):
+            ticket = self._customer_ticket()
+        # the cron did not run in time: the breach only, no warning first
+        self.assertEqual(self._cron(T0 + timedelta(minutes=20)), (1, 0))
+        self.assertEqual(ticket.team_id, self.team_customer_l1)
+        self.assertFalse(ticket.escalation_ids)
+        self.assertFalse(self._row(ticket, "first_response").warned_at)
+        activity = self._leader_activities(ticket)
+        self.assertEqual(len(activity), 1)
+        self.assertIn("SLA breached", activity.summary)
+        self.assertEqual(self._cron(T0 + timedelta(minutes=21)), (0, 0))
+        self.assertEqual(len(self._leader_activities(ticket)), 1)
+
+    def test_paused_and_met_targets_are_left_alone(self):
+        with self._at(T0):
+            waiting = self._customer_ticket()
+            answered = self._customer_ticket()
+        with self._at(T0 + timedelta(minutes=5)):
+            waiting.stage_id = self.stage_wait_external
+            answered.with_user(self.operator_own).message_post(
+                body="Ответ", message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        # 30 minutes later: only the answered ticket's resolution is not due yet
+        self.assertEqual(self._cron(T0 + timedelta(minutes=30)), (0, 0))
+        self.assertFalse(waiting.escalation_ids | answered.escalation_ids)
+
+    def test_last_line_breach_does_not_move(self):
+        with self._at(T0):
+            ticket = self._ticket(
+                partner_id=self.contact_customer.id, team_id=self.team_l3.id
+            )
+        self.assertEqual(self._cron(T0 + timedelta(hours=2)), (1, 0))
+        self.assertEqual(ticket.team_id, self.team_l3)
+        self.assertFalse(ticket.escalation_ids)
+        self.assertEqual(self._row(ticket, "first_response").state, "expired")
+
+    def test_one_failing_escalation_does_not_stop_the_others(self):
+        with self._at(T0):
+            tickets = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": self.contact_customer.id,
+                    }
+                    for n in range(3)
+                ]
+            )
+        broken = tickets[1]
+        Ticket = type(self.env["helpdesk.ticket"])
+        original = Ticket._etp_move_to_team
+
+        def move(ticket, team, reason, kind="manual", tried=False):
+            if ticket == broken:
+                raise ValueError("integration down")
+            return original(ticket, team, reason, kind=kind, tried=tried)
+
+        with (
+            patch.object(Ticket, "_etp_move_to_team", move),
+            self.assertLogs(SLA_LOGGER, level="ERROR") as logs,
+        ):
+            self.assertEqual(self._cron(T0 + timedelta(minutes=16)), (3, 0))
+        self.assertIn(broken.display_name, logs.output[0])
+        self.assertEqual(
+            (tickets - broken).team_id, self.team_customer_l2, "the others moved"
+        )
+        self.assertEqual(broken.team_id, self.team_customer_l1)
+        # the breach of the broken one is recorded: it is not retried forever
+        self.assertEqual(self._row(broken, "first_response").state, "expired")
+        self.assertEqual(self._cron(T0 + timedelta(minutes=17)), (0, 0))
+
+    def test_batches_report_progress(self):
+        self.policy_customer_l1.escalate_on_breach = False
+        with self._at(T0):
+            self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": self.contact_customer.id,
+                    }
+                    for n in range(8)
+                ]
+            )
+        moment = T0 + timedelta(minutes=16)
+        self.assertEqual(self._cron(moment, batch_size=5), (5, 3))
+        self.assertEqual(self._cron(moment, batch_size=5), (3, 0))
+        self.assertEqual(self._cron(moment, batch_size=5), (0, 0))
+
+
+@tagged("is_query_count")
+class TestSlaCronQueries(EtpSlaCommon):
+    """The cron's query count does not grow with the number of due tickets."""
+
+    def _measure(self, size, start, due_after, expected=None):
+        """Create ``size`` tickets at ``start``, run the cron ``due_after``
+        later (within ``expected`` queries if given), close the tickets;
+        return the cron's query count."""
+        with self._at(start):
+            tickets = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": self.contact_customer.id,
+                    }
+                    for n in range(size)
+                ]
+            )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        moment = start + due_after
+        with self._at(moment):
+            with ExitStack() as stack:
+                if expected is not None:
+                    stack.enter_context(self.assertQueryCount(expected))
+                # as assertQueryCount does: flush, no random bus clean-up
+                stack.enter_context(patch("random.random", lambda: 1))
+                self.env.user.mapped("login")
+                self.env.flush_all()
+                self.env.cr.flush()
+                before = self.cr.sql_log_count
+                done, _remaining = self.env["helpdesk.ticket.sla"]._cron_check_sla()
+                self.env.flush_all()
+                self.env.cr.flush()  # and the pre-commit hooks (bus)
+                count = self.cr.sql_log_count - before
+            self.assertEqual(done, size)
+            tickets.write({"stage_id": self.stage_done.id})
+            self.env.flush_all()
+        self.env.invalidate_all()
+        return count
+
+    def _counts(self, due_after, flat=False):
+        """Query counts of the cron on 10 and on 50 due tickets; ``flat``: the
+        run on 50 must fit in the count of the run on 10."""
+        self._measure(1, T0, due_after)  # warm the caches (xml ids, policies)
+        counts = {10: self._measure(10, T0 + timedelta(hours=1), due_after)}
+        counts[50] = self._measure(
+            50,
+            T0 + timedelta(hours=2),
+            due_after,
+            expected=counts[10] if flat else None,
+        )
+        return counts
+
+    def test_warning_queries_are_flat(self):
+        counts = self._counts(timedelta(minutes=12), flat=True)
+        self.assertEqual(counts[10], counts[50], counts)
+
+    def test_breach_queries_without_escalation_are_flat(self):
+        self.policy_customer_l1.escalate_on_breach = False
+        counts = self._counts(timedelta(minutes=20), flat=True)
+        self.assertEqual(counts[10], counts[50], counts)
+
+    def test_breach_queries_with_escalation_grow_by_the_move_only(self):
+        """Each escalation goes through ``_etp_move_to_team`` (history, team
+        change, chatter note, duty assignment): a fixed cost per escalated
+        ticket on top of a flat batch cost."""
+        counts = self._counts(timedelta(minutes=20))
+        per_ticket = (counts[50] - counts[10]) / 40
+        self.assertEqual(per_ticket, int(per_ticket), counts)
+        self.assertLessEqual(per_ticket, 40, counts)
