@@ -43,11 +43,20 @@ class TestStoryRequestToIncident(EtpHelpdeskCommon):
         )
         self.assertEqual(ticket.team_id, self.team_supplier_l2)
 
-        action = ticket.with_context(
-            default_component="signature"
-        ).action_register_incident()
-        incident = self.env["helpdesk.incident"].browse(action["res_id"])
-        incident.action_hand_to_it()
+        wizard = (
+            self.env["helpdesk.incident.register.wizard"]
+            .with_context(
+                active_model="helpdesk.ticket",
+                active_ids=ticket.ids,
+                default_component="signature",
+            )
+            .create({"mode": "create"})
+        )
+        incident = self.env["helpdesk.incident"].browse(
+            wizard.action_confirm()["res_id"]
+        )
+        self.assertEqual(incident.ticket_ids, ticket)
+        self.assertEqual(incident.component, "signature")
         incident.action_resolve()
         self.assertEqual(ticket.stage_id, self.stage_done)
         self.assertEqual(ticket.escalation_ids.to_line, "2")

@@ -20,6 +20,7 @@
         "data/helpdesk_external_party_data.xml",
         "data/ir_cron_data.xml",
         "views/helpdesk_incident_views.xml",
+        "views/helpdesk_incident_webhook_views.xml",
         "views/helpdesk_incident_spike_views.xml",
         "views/helpdesk_external_escalation_views.xml",
         "views/helpdesk_emergency_case_views.xml",
