@@ -38,9 +38,14 @@ def list_logins(env):
     for user in demo_users(env):
         if user.share:
             role = "portal, " + (user.commercial_partner_id.name or "")
+        elif user == env.ref("base.user_admin"):
+            role = "administrator"
         else:
             teams = env["helpdesk.ticket.team"].search([("user_ids", "in", user.id)])
-            role = ", ".join(teams.mapped("name")) or "administrator"
+            led = env["helpdesk.ticket.team"].search([("user_id", "=", user.id)])
+            role = ", ".join(teams.mapped("name")) or (
+                f"supervisor, leader of {len(led)} desks" if led else "operator"
+            )
         print(f"    {user.login:<18} {user.name}  ({role})")
 
 

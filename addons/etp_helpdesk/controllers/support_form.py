@@ -79,7 +79,11 @@ class SupportFormController(http.Controller):
     def support_form(self, **post):
         if request.httprequest.method == "POST":
             return self._etp_submit(post)
-        return self._etp_render_form(self._etp_form_defaults(), {})
+        values = self._etp_form_defaults()
+        if not values["audience"] and post.get("audience") in dict(AUDIENCES):
+            # A link from the suppliers' or customers' pages: /support?audience=…
+            values["audience"] = post["audience"]
+        return self._etp_render_form(values, {})
 
     @http.route(
         "/support/thanks",

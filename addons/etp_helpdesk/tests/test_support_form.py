@@ -123,6 +123,14 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
         self.assertTrue(doc.xpath("//input[@name='website_url']"))
         self.assertIn(CONSENT_VERSION, response.text)
 
+    def test_audience_preselected_from_the_link(self):
+        doc = self._doc(self.url_open("/support?audience=supplier"))
+        self.assertEqual(
+            doc.xpath("//input[@name='audience'][@checked]/@value"), ["supplier"]
+        )
+        doc = self._doc(self.url_open("/support?audience=team_id"))
+        self.assertFalse(doc.xpath("//input[@name='audience'][@checked]"))
+
     # ------------------------------------------------------------------
     # Submission
     # ------------------------------------------------------------------
