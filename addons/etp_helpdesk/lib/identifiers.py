@@ -108,3 +108,14 @@ def classify_notice_number(value):
     if len(digits) == 19:
         return EIS_44
     return EIS_223 if digits[0] == "3" else None
+
+
+def is_malformed_notice_number(value):
+    """True for a number shaped like a ЕИС notice (11 or 19 digits) that cannot be
+    one: such a value is a typo, not one of the platform's own numbers."""
+    number = (value or "").strip()
+    return (
+        number.isdigit()
+        and len(number) in (11, 19)
+        and classify_notice_number(number) is None
+    )

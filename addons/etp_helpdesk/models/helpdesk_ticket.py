@@ -151,17 +151,7 @@ class HelpdeskTicket(models.Model):
     @api.constrains("procedure_number")
     def _check_procedure_number(self):
         for ticket in self:
-            number = (ticket.procedure_number or "").strip()
-            if number.isdigit() and len(number) in (11, 19):
-                if not identifiers.classify_notice_number(number):
-                    raise ValidationError(
-                        self.env._(
-                            "%(number)s is not an EIS notice number: a 44-FZ notice "
-                            "has 19 digits, a 223-FZ notice 11 digits starting "
-                            "with 3.",
-                            number=number,
-                        )
-                    )
+            self._etp_check_notice_number(ticket.procedure_number)
 
     @api.model
     def default_get(self, fields_list):
@@ -174,6 +164,18 @@ class HelpdeskTicket(models.Model):
             if user.share or user._is_superuser():
                 defaults["user_id"] = False
         return defaults
+
+    @api.model
+    def _etp_check_notice_number(self, number):
+        """Refuse a number shaped like an EIS notice that cannot be one."""
+        if identifiers.is_malformed_notice_number(number):
+            raise ValidationError(
+                self.env._(
+                    "%(number)s is not an EIS notice number: a 44-FZ notice "
+                    "has 19 digits, a 223-FZ notice 11 digits starting with 3.",
+                    number=number.strip(),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -134,3 +134,20 @@ def test_is_valid_ogrnip(value, expected):
 )
 def test_classify_notice_number(value, expected):
     assert identifiers.classify_notice_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "malformed"),
+    [
+        ("0373100000124000456", False),
+        ("32312345678", False),
+        ("12345678901", True),
+        (" 12345678901 ", True),
+        ("ЭА-2026-117", False),
+        ("", False),
+        (None, False),
+        ("1234567890", False),
+    ],
+)
+def test_is_malformed_notice_number(value, malformed):
+    assert identifiers.is_malformed_notice_number(value) is malformed

@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
-from odoo.addons.etp_helpdesk.lib import deadlines, identifiers
+from odoo.addons.etp_helpdesk.lib import deadlines
 from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import AUDIENCES
 
 _logger = logging.getLogger(__name__)
@@ -246,17 +246,7 @@ class HelpdeskEmergencyCase(models.Model):
     @api.constrains("procedure_number")
     def _check_procedure_number(self):
         for case in self:
-            number = (case.procedure_number or "").strip()
-            if number.isdigit() and len(number) in (11, 19):
-                if not identifiers.classify_notice_number(number):
-                    raise ValidationError(
-                        self.env._(
-                            "%(number)s is not an EIS notice number: a 44-FZ notice "
-                            "has 19 digits, a 223-FZ notice 11 digits starting "
-                            "with 3.",
-                            number=number,
-                        )
-                    )
+            self.env["helpdesk.ticket"]._etp_check_notice_number(case.procedure_number)
 
     @api.constrains("reminder_hours")
     def _check_reminder_hours(self):
