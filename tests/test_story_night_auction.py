@@ -7,11 +7,7 @@ operator's reply meets the first-response SLA, and the ticket is solved before
 02:20.
 """
 
-from contextlib import contextmanager
 from datetime import datetime
-from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo.tests import new_test_user
 
@@ -24,17 +20,6 @@ NOTICE = "0373100000124000456"
 
 
 class TestStoryNightAuction(EtpHelpdeskCommon):
-    @contextmanager
-    def _at(self, moment):
-        """Freeze Python's clock and the transaction's timestamp (create_date),
-        and run the stored computes at that moment."""
-        with (
-            freeze_time(moment),
-            patch.object(type(self.env.cr), "now", lambda cr: moment),
-        ):
-            yield
-            self.env.flush_all()
-
     def test_night_auction_ticket_is_urgent_assigned_answered_and_solved(self):
         team = self.team_supplier_l1
         night = new_test_user(
@@ -85,7 +70,7 @@ class TestStoryNightAuction(EtpHelpdeskCommon):
             }
         )
 
-        with self._at(CHAT_OPENS):
+        with self._at(CHAT_OPENS, flush=True):
             ticket = self._ticket(
                 name="Не могу подать ценовое предложение",
                 description=f"<p>Не могу подать ценовое предложение, извещение "
@@ -106,7 +91,7 @@ class TestStoryNightAuction(EtpHelpdeskCommon):
         self.assertLessEqual(first_response.deadline, WINDOW_CLOSES)
         self.assertIn("02:20", ticket.procedure_deadline_display)
 
-        with self._at(datetime(2026, 11, 24, 23, 12)):
+        with self._at(datetime(2026, 11, 24, 23, 12), flush=True):
             ticket.with_user(night).message_post(
                 body="Здравствуйте! Обновите КриптоПро ЭЦП Browser plug-in и "
                 "перезапустите браузер — подпись заработает.",
@@ -116,7 +101,7 @@ class TestStoryNightAuction(EtpHelpdeskCommon):
         self.assertEqual(ticket.first_response_date, datetime(2026, 11, 24, 23, 12))
         self.assertEqual(first_response.state, "accomplished")
 
-        with self._at(datetime(2026, 11, 24, 23, 17)):
+        with self._at(datetime(2026, 11, 24, 23, 17), flush=True):
             ticket.with_user(night).stage_id = self.stage_done
         self.assertTrue(ticket.closed)
         self.assertLess(ticket.closed_date, WINDOW_CLOSES)

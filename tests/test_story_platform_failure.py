@@ -6,11 +6,7 @@ flagged and an incident is registered from it; IT is emailed at once. IT replies
 exactly once, and their tickets are solved.
 """
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo.addons.etp_helpdesk.tests.common import EtpHelpdeskCommon
 
@@ -34,15 +30,6 @@ Content-Transfer-Encoding: 8bit
 
 
 class TestStoryPlatformFailure(EtpHelpdeskCommon):
-    @contextmanager
-    def _at(self, moment):
-        with (
-            freeze_time(moment),
-            patch.object(type(self.env.cr), "now", lambda cr: moment),
-        ):
-            yield
-            self.env.flush_all()
-
     def test_twenty_cannot_sign_tickets_become_one_incident_solved_once(self):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("etp_incident.it_email", IT_EMAIL)
@@ -60,7 +47,7 @@ class TestStoryPlatformFailure(EtpHelpdeskCommon):
         )
         tickets = self.env["helpdesk.ticket"]
         for n, requester in enumerate(requesters):
-            with self._at(FIRST + timedelta(seconds=29 * n)):
+            with self._at(FIRST + timedelta(seconds=29 * n), flush=True):
                 tickets |= self._ticket(
                     name="Не могу подписать заявку",
                     description="<p>При подписании заявки ошибка плагина.</p>",
@@ -73,7 +60,7 @@ class TestStoryPlatformFailure(EtpHelpdeskCommon):
 
         # The spike is flagged, once.
         Spike = self.env["helpdesk.incident.spike"]
-        with self._at(FIRST + timedelta(minutes=10)):
+        with self._at(FIRST + timedelta(minutes=10), flush=True):
             Spike._cron_detect_spikes()
             Spike._cron_detect_spikes()
         spike = Spike.search([("category_id", "=", signature.id)])
@@ -81,7 +68,7 @@ class TestStoryPlatformFailure(EtpHelpdeskCommon):
         self.assertEqual(spike.ticket_ids, tickets)
 
         # An incident is registered from it and IT is emailed at once.
-        with self._at(FIRST + timedelta(minutes=12)):
+        with self._at(FIRST + timedelta(minutes=12), flush=True):
             action = spike.action_register_incident()
         incident = self.env["helpdesk.incident"].browse(action["res_id"])
         self.assertEqual(incident.ticket_ids, tickets)
@@ -94,7 +81,7 @@ class TestStoryPlatformFailure(EtpHelpdeskCommon):
 
         # IT replies «исправлено»: resolved, every requester told exactly once.
         before = self.env["mail.message"].search([]).ids
-        with self._at(FIRST + timedelta(minutes=40)):
+        with self._at(FIRST + timedelta(minutes=40), flush=True):
             self.env["mail.thread"].message_process(
                 False,
                 IT_REPLY.format(

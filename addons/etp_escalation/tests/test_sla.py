@@ -1,9 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ValidationError
@@ -111,15 +107,6 @@ class EtpSlaCommon(EtpHelpdeskCommon):
                 resolution_time=1,
             )
         )
-
-    @contextmanager
-    def _at(self, moment):
-        """Freeze Python's clock and the transaction's timestamp (create_date)."""
-        with (
-            freeze_time(moment),
-            patch.object(type(self.env.cr), "now", lambda cr: moment),
-        ):
-            yield
 
     def _customer_ticket(self, **vals):
         vals.setdefault("partner_id", self.contact_customer.id)

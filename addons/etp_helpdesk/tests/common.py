@@ -1,4 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -59,6 +64,19 @@ class EtpHelpdeskCommon(BaseCommon):
             name="Оператор 1 линии",
             groups="helpdesk_mgmt.group_helpdesk_user",
         )
+
+    @contextmanager
+    def _at(self, moment, flush=False):
+        """Freeze both clocks at ``moment`` (a naive UTC datetime): Python's and
+        the transaction's, which gives records their create_date. With
+        ``flush``, the stored computes of the block also run at ``moment``."""
+        with (
+            freeze_time(moment),
+            patch.object(type(self.env.cr), "now", lambda cr: moment),
+        ):
+            yield
+            if flush:
+                self.env.flush_all()
 
     @classmethod
     def _ticket(cls, **vals):

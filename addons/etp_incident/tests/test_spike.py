@@ -1,9 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from unittest.mock import patch
-
-from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -48,13 +45,6 @@ class TestSpike(EtpHelpdeskCommon):
         )
 
     # --- helpers -----------------------------------------------------------
-
-    @contextmanager
-    def _at(self, moment):
-        """Both clocks at ``moment``: Python's and the transaction's, which
-        gives tickets their create_date."""
-        with freeze_time(moment), patch.object(self.env.cr, "now", lambda: moment):
-            yield
 
     def _tickets(self, minutes, category=None, start=T0):
         tickets = self.env["helpdesk.ticket"]
