@@ -3,10 +3,15 @@
 
 Odoo stores datetimes as naive UTC; the platform's deadlines are announced in
 Moscow time (МСК) and requesters live in any of Russia's eleven time zones.
+This is the one place that turns a deadline into text: «24.11.2026 02:50 МСК
+(09:50 по вашему времени)». Which zone is the requester's is decided by
+``timezones.resolve``.
 """
 
 import zoneinfo
-from datetime import UTC, timedelta
+from datetime import timedelta, timezone
+
+UTC = timezone.utc  # noqa: UP017 - datetime.UTC is Python 3.11+
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -77,26 +82,64 @@ def from_utc_naive(dt_utc_naive, tz_name):
     return dt_utc_naive.replace(tzinfo=UTC).astimezone(_zone(tz_name))
 
 
-def format_deadline(dt_utc_naive, requester_tz):
+# The words around the times; the Odoo layer passes them translated.
+MSK_TEMPLATE = "%(msk)s МСК"
+BOTH_TEMPLATE = "%(msk)s МСК (%(local)s по вашему времени)"
+
+
+def format_msk(dt_utc_naive, template=MSK_TEMPLATE):
+    """``"24.11.2026 02:20 МСК"``: a naive UTC datetime in Moscow time, put in
+    ``template`` (``%(msk)s`` is the date and time). Empty gives ``""``."""
+    if not dt_utc_naive:
+        return ""
+    _require_naive(dt_utc_naive)
+    moscow = dt_utc_naive.replace(tzinfo=UTC).astimezone(MSK)
+    return template % {"msk": moscow.strftime(_FORMAT)}
+
+
+def format_deadline(
+    dt_utc_naive, requester_tz, template=BOTH_TEMPLATE, msk_template=MSK_TEMPLATE
+):
     """Format a deadline for people: Moscow time, then the requester's time.
 
-    ``"24.11.2026 02:20 МСК (24.11.2026 09:20 Asia/Vladivostok)"``. Only the
-    Moscow part is returned when ``requester_tz`` is empty or unknown (this
-    never raises) or has the same UTC offset as Moscow at that instant. An
-    empty ``dt_utc_naive`` gives ``""``.
+    ``"24.11.2026 02:20 МСК (09:20 по вашему времени)"``: the requester's part
+    shows the date only when it is another day than in Moscow
+    (``"24.11.2026 17:00 МСК (25.11.2026 02:00 по вашему времени)"``).
+    ``template`` gets ``%(msk)s``, ``%(local)s`` and ``%(zone)s`` (the zone's
+    name); ``msk_template`` (``%(msk)s``) is used alone when ``requester_tz``
+    is empty or unknown (this never raises) or has the same UTC offset as
+    Moscow at that instant. An empty ``dt_utc_naive`` gives ``""``.
     """
     if not dt_utc_naive:
         return ""
     moment = dt_utc_naive.replace(tzinfo=UTC)
     moscow = moment.astimezone(MSK)
-    text = f"{moscow.strftime(_FORMAT)} МСК"
+    msk_text = moscow.strftime(_FORMAT)
     zone = _zone_or_none(requester_tz)
     if zone is None:
-        return text
+        return msk_template % {"msk": msk_text}
     local = moment.astimezone(zone)
     if local.utcoffset() == moscow.utcoffset():
-        return text
-    return f"{text} ({local.strftime(_FORMAT)} {requester_tz})"
+        return msk_template % {"msk": msk_text}
+    local_text = (
+        local.strftime("%H:%M")
+        if local.date() == moscow.date()
+        else local.strftime(_FORMAT)
+    )
+    return template % {"msk": msk_text, "local": local_text, "zone": requester_tz}
+
+
+def msk_shift(moment):
+    """The offset of the aware ``moment``'s zone from Moscow at that instant,
+    as in «МСК+7»: ``"+7"``, ``"−1"`` (a minus sign), ``"+2:30"``, ``""`` for
+    Moscow's own offset."""
+    delta = moment.utcoffset() - moment.astimezone(MSK).utcoffset()
+    minutes = int(delta.total_seconds()) // 60
+    if not minutes:
+        return ""
+    sign = "+" if minutes > 0 else "\u2212"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{rest:02d}" if rest else f"{sign}{hours}"
 
 
 def minutes_left(deadline_utc_naive, now_utc_naive):

@@ -1,10 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from odoo.addons.etp_helpdesk.lib import deadlines
+
+UTC = deadlines.UTC  # datetime.UTC is Python 3.11+
 
 # 24.11.2026 02:20 in Moscow (UTC+3) is 23.11.2026 23:20 UTC.
 DEADLINE_UTC = datetime(2026, 11, 23, 23, 20)
@@ -73,41 +75,78 @@ def test_conversions_reject_aware_datetimes():
         (
             DEADLINE_UTC,
             "Asia/Vladivostok",
-            "24.11.2026 02:20 МСК (24.11.2026 09:20 Asia/Vladivostok)",
+            "24.11.2026 02:20 МСК (09:20 по вашему времени)",
         ),
         (
             DEADLINE_UTC,
             "Europe/Kaliningrad",
-            "24.11.2026 02:20 МСК (24.11.2026 01:20 Europe/Kaliningrad)",
+            "24.11.2026 02:20 МСК (01:20 по вашему времени)",
         ),
         (
             DEADLINE_UTC,
             "Asia/Yekaterinburg",
-            "24.11.2026 02:20 МСК (24.11.2026 04:20 Asia/Yekaterinburg)",
+            "24.11.2026 02:20 МСК (04:20 по вашему времени)",
         ),
-        # The requester's day differs from Moscow's.
+        # The requester's day differs from Moscow's: their date is shown.
         (
             datetime(2026, 11, 24, 14, 0),
             "Asia/Kamchatka",
-            "24.11.2026 17:00 МСК (25.11.2026 02:00 Asia/Kamchatka)",
+            "24.11.2026 17:00 МСК (25.11.2026 02:00 по вашему времени)",
+        ),
+        (
+            datetime(2026, 11, 23, 21, 30),
+            "Europe/Kaliningrad",
+            "24.11.2026 00:30 МСК (23.11.2026 23:30 по вашему времени)",
         ),
         (DEADLINE_UTC, "Europe/Moscow", "24.11.2026 02:20 МСК"),
         # Same offset as Moscow at that instant: only the Moscow part.
         (DEADLINE_UTC, "Europe/Minsk", "24.11.2026 02:20 МСК"),
-        (DEADLINE_UTC, "Europe/Simferopol", "24.11.2026 02:20 МСК"),
+        (DEADLINE_UTC, "Europe/Volgograd", "24.11.2026 02:20 МСК"),
         (DEADLINE_UTC, "", "24.11.2026 02:20 МСК"),
         (DEADLINE_UTC, None, "24.11.2026 02:20 МСК"),
         (DEADLINE_UTC, False, "24.11.2026 02:20 МСК"),
         (DEADLINE_UTC, "Mars/Olympus", "24.11.2026 02:20 МСК"),
         (DEADLINE_UTC, "../etc/passwd", "24.11.2026 02:20 МСК"),
         (DEADLINE_UTC, "Europe", "24.11.2026 02:20 МСК"),
-        (DEADLINE_UTC, "UTC", "24.11.2026 02:20 МСК (23.11.2026 23:20 UTC)"),
+        (
+            DEADLINE_UTC,
+            "UTC",
+            "24.11.2026 02:20 МСК (23.11.2026 23:20 по вашему времени)",
+        ),
         (False, "Asia/Vladivostok", ""),
         (None, "Asia/Vladivostok", ""),
     ],
 )
 def test_format_deadline(dt_utc, requester_tz, expected):
     assert deadlines.format_deadline(dt_utc, requester_tz) == expected
+
+
+def test_format_deadline_with_other_words():
+    """The Odoo layer passes the words in the reader's language; the zone's
+    name is there for whoever wants it."""
+    assert (
+        deadlines.format_deadline(
+            DEADLINE_UTC,
+            "Asia/Vladivostok",
+            template="%(msk)s MSK (%(local)s %(zone)s)",
+            msk_template="%(msk)s MSK",
+        )
+        == "24.11.2026 02:20 MSK (09:20 Asia/Vladivostok)"
+    )
+    assert (
+        deadlines.format_deadline(
+            DEADLINE_UTC, "Europe/Moscow", template="-", msk_template="%(msk)s MSK"
+        )
+        == "24.11.2026 02:20 MSK"
+    )
+
+
+def test_format_msk():
+    assert deadlines.format_msk(DEADLINE_UTC) == "24.11.2026 02:20 МСК"
+    assert deadlines.format_msk(DEADLINE_UTC, "%(msk)s MSK") == "24.11.2026 02:20 MSK"
+    assert deadlines.format_msk(False) == ""
+    with pytest.raises(ValueError, match="naive_datetime_expected"):
+        deadlines.format_msk(datetime(2026, 11, 24, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(
@@ -140,3 +179,21 @@ def test_russian_timezones():
         offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
         assert offset - moscow_offset == timedelta(hours=shift), name
         assert label.startswith("МСК")
+
+
+@pytest.mark.parametrize(
+    ("tz_name", "expected"),
+    [
+        ("Europe/Moscow", ""),
+        ("Europe/Minsk", ""),
+        ("Europe/Kaliningrad", "\u22121"),
+        ("Europe/Samara", "+1"),
+        ("Asia/Vladivostok", "+7"),
+        ("Asia/Kamchatka", "+9"),
+        ("Asia/Kolkata", "+2:30"),
+        ("UTC", "\u22123"),
+    ],
+)
+def test_msk_shift(tz_name, expected):
+    moment = DEADLINE_UTC.replace(tzinfo=UTC).astimezone(zoneinfo.ZoneInfo(tz_name))
+    assert deadlines.msk_shift(moment) == expected
