@@ -7,8 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 
-from odoo.addons.etp_helpdesk.lib import deadlines
-
 from ..lib import sla as sla_rules
 from .helpdesk_sla import PRIORITY_CHOICES
 from .helpdesk_ticket_sla import MATCH_FIELDS
@@ -174,10 +172,11 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends("sla_deadline", "requester_tz")
+    @api.depends_context("lang")
     def _compute_sla_deadline_display(self):
         for ticket in self:
-            ticket.sla_deadline_display = deadlines.format_deadline(
-                ticket.sla_deadline, ticket.requester_tz
+            ticket.sla_deadline_display = self._etp_format_deadline(
+                ticket.sla_deadline, ticket.requester_tz, reader="operator"
             )
 
     @api.depends("ticket_sla_ids.sla_id", "ticket_sla_ids.state")

@@ -183,10 +183,12 @@ class HelpdeskTicketSla(models.Model):
             row.display_name = f"{row.sla_id.name or ''} · {kinds[row.target_kind]}"
 
     @api.depends("deadline", "ticket_id.requester_tz")
+    @api.depends_context("lang")
     def _compute_deadline_display(self):
+        Ticket = self.env["helpdesk.ticket"]
         for row in self:
-            row.deadline_display = deadlines.format_deadline(
-                row.deadline, row.ticket_id.requester_tz
+            row.deadline_display = Ticket._etp_format_deadline(
+                row.deadline, row.ticket_id.requester_tz, reader="operator"
             )
 
     # ------------------------------------------------------------------

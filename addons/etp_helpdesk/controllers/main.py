@@ -115,6 +115,10 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
         if role:
             vals["audience"] = role
         vals.update(self._etp_procurement_vals(kw))
+        # the zone of the browser (the tz cookie of Odoo's pages)
+        vals["requester_browser_tz"] = request.env["helpdesk.ticket"]._etp_browser_tz(
+            request.httprequest.cookies.get("tz")
+        )
         return vals
 
     def _etp_procurement_vals(self, kw):

@@ -394,6 +394,9 @@ class SupportFormController(http.Controller):
             "partner_name": clean["contact_name"] or partner.name or clean["email"],
             "partner_email": clean["email"],
             "user_id": False,
+            "requester_browser_tz": request.env["helpdesk.ticket"]._etp_browser_tz(
+                request.httprequest.cookies.get("tz")
+            ),
         }
 
     def _etp_requester_note(self, clean, partner):

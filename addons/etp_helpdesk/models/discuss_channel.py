@@ -1,12 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 from odoo.tools.mail import email_re
 
-from ..lib import deadlines
+from ..lib import deadlines, timezones
 
 TICKET_COMMAND = "/ticket"
 TITLE_MAX_LENGTH = 80
@@ -82,6 +82,7 @@ class DiscussChannel(models.Model):
             "partner_id": partner.id,
             "partner_name": partner.name or visitor_name,
             "partner_email": partner.email or email,
+            "requester_browser_tz": self._etp_livechat_browser_tz(),
         }
         if team:
             vals["team_id"] = team.id
@@ -122,6 +123,61 @@ class DiscussChannel(models.Model):
                 ]
             )
         return ticket
+
+    def _to_store(self, store):
+        """Operators get the requester's clock with a live chat conversation:
+        the zone by the desk's rule (the chat then shows «у заявителя сейчас
+        03:12», marked at night). Visitors get nothing more."""
+        super()._to_store(store)
+        if not self.env.user._is_internal():
+            return
+        chats = self.filtered(lambda c: c.channel_type == "livechat")
+        if not chats:
+            return
+        now = fields.Datetime.now()
+        sources = dict(
+            self.env["helpdesk.ticket"]
+            ._fields["requester_tz_source"]
+            ._description_selection(self.env)
+        )
+        for channel in chats:
+            zone, source = channel._etp_livechat_requester_tz()
+            local = timezones.local_time(now, zone)
+            store.add(
+                channel,
+                {
+                    "etp_requester_clock": {
+                        "tz": zone,
+                        "shift": deadlines.msk_shift(local),
+                        "source": sources.get(source, source),
+                        "night_start": timezones.NIGHT_START.strftime("%H:%M"),
+                        "night_end": timezones.NIGHT_END.strftime("%H:%M"),
+                    }
+                },
+            )
+
+    def _etp_livechat_browser_tz(self):
+        """The zone the visitor's browser reported: Odoo keeps the ``tz``
+        cookie of the visitor's pages on the chat's guest and on the website
+        visitor."""
+        self.ensure_one()
+        # sudo: mail.guest, website.visitor - only their zone is read
+        channel = self.sudo()
+        guest = channel.channel_member_ids.guest_id[:1]
+        zone = guest.timezone or channel.livechat_visitor_id.timezone
+        return self.env["helpdesk.ticket"]._etp_browser_tz(zone)
+
+    def _etp_livechat_requester_tz(self):
+        """``(zone, source)`` of the visitor of this conversation, by the
+        desk's rule: a portal user's or the website visitor's contact, then
+        the zone their browser reported."""
+        self.ensure_one()
+        portal_partner = self.channel_member_ids.partner_id.filtered(
+            lambda p: p.partner_share and p.user_ids and not p.is_public
+        )[:1]
+        # sudo: website.visitor - only its contact is read
+        partner = portal_partner or self.sudo().livechat_visitor_id.partner_id
+        return partner._etp_requester_tz(browser_tz=self._etp_livechat_browser_tz())
 
     def _etp_is_visitor_message(self, message):
         """A message of the visitor: a guest, or a portal (or public) user.

@@ -1,13 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
 from odoo.addons.base.models.res_partner import _tz_get
 
-from ..lib import deadlines, extraction, identifiers
+from ..lib import deadlines, extraction, identifiers, timezones
 from .helpdesk_ticket_team import AUDIENCES
 
 PROCUREMENT_REGIMES = [
@@ -23,6 +25,14 @@ DEADLINE_KINDS = [
     ("contract", "Contract signing"),
     ("regulator", "Regulator order"),
     ("other", "Other"),
+]
+TZ_SOURCES = [
+    (timezones.SOURCE_TICKET, "set on the ticket"),
+    (timezones.SOURCE_CONTACT, "from the contact"),
+    (timezones.SOURCE_ORGANISATION, "from the organisation"),
+    (timezones.SOURCE_BROWSER, "reported by the browser"),
+    (timezones.SOURCE_REGION, "from the organisation's region"),
+    (timezones.SOURCE_DEFAULT, "Moscow time, nothing else is known"),
 ]
 PROCEDURE_KINDS = [
     ("eis_44", "EIS notice, 44-FZ"),
@@ -63,11 +73,49 @@ class HelpdeskTicket(models.Model):
     procedure_deadline_display = fields.Char(
         string="Deadline (MSK / local)",
         compute="_compute_procedure_deadline_display",
+        help="The deadline as the requester reads it on the portal and in the "
+        "emails: Moscow time, then their own.",
+    )
+    procedure_deadline_operator_display = fields.Char(
+        string="Deadline (MSK / requester)",
+        compute="_compute_procedure_deadline_display",
     )
     requester_tz = fields.Selection(
         _tz_get,
         string="Requester Time Zone",
-        help="IANA time zone of the requester, from the contact or the form.",
+        compute="_compute_requester_tz",
+        inverse="_inverse_requester_tz",
+        help="The ticket's own value if an operator set one; else the contact's "
+        "zone, the organisation's, the one the browser reported on the web "
+        "form or in the chat, the one of the organisation's region; else "
+        "Moscow time. Clear it to go back to this rule.",
+    )
+    requester_tz_own = fields.Selection(
+        _tz_get,
+        string="Time Zone Set on the Ticket",
+        help="Set when an operator corrects the requester's time zone on the "
+        "ticket; it wins over everything else.",
+    )
+    requester_tz_source = fields.Selection(
+        TZ_SOURCES,
+        string="Time Zone Source",
+        compute="_compute_requester_tz",
+    )
+    requester_browser_tz = fields.Selection(
+        _tz_get,
+        string="Browser Time Zone",
+        readonly=True,
+        help="The time zone the requester's browser reported when they wrote "
+        "on the web form, the portal or in the chat.",
+    )
+    requester_now_display = fields.Char(
+        string="Requester's Time Now",
+        compute="_compute_requester_now",
+        help="The requester's clock when the ticket was opened; night there "
+        "(22:00–08:00) is marked.",
+    )
+    requester_is_night = fields.Boolean(
+        string="Night at the Requester's", compute="_compute_requester_now"
     )
     checklist_ids = fields.One2many(
         "helpdesk.ticket.checklist",
@@ -110,15 +158,55 @@ class HelpdeskTicket(models.Model):
                 )
 
     @api.depends("procedure_deadline", "requester_tz")
+    @api.depends_context("lang")
     def _compute_procedure_deadline_display(self):
         for ticket in self:
+            deadline, zone = ticket.procedure_deadline, ticket.requester_tz
             ticket.procedure_deadline_display = (
-                deadlines.format_deadline(
-                    ticket.procedure_deadline, ticket.requester_tz
-                )
-                if ticket.procedure_deadline
-                else False
+                self._etp_format_deadline(deadline, zone) or False
             )
+            ticket.procedure_deadline_operator_display = (
+                self._etp_format_deadline(deadline, zone, reader="operator") or False
+            )
+
+    @api.depends(
+        "requester_tz_own",
+        "requester_browser_tz",
+        "partner_id.tz",
+        "partner_id.is_company",
+        "partner_id.commercial_partner_id.tz",
+        "partner_id.commercial_partner_id.state_id",
+        "partner_id.commercial_partner_id.country_id",
+        "partner_id.commercial_partner_id.kpp",
+        "partner_id.commercial_partner_id.vat",
+    )
+    def _compute_requester_tz(self):
+        for ticket in self:
+            zone, source = ticket.partner_id._etp_requester_tz(
+                own_tz=ticket.requester_tz_own,
+                browser_tz=ticket.requester_browser_tz,
+            )
+            ticket.requester_tz = zone
+            ticket.requester_tz_source = source
+
+    def _inverse_requester_tz(self):
+        for ticket in self:
+            ticket.requester_tz_own = ticket.requester_tz
+        # a cleared value goes back to the rule at once
+        self.invalidate_recordset(["requester_tz", "requester_tz_source"])
+
+    @api.depends("requester_tz")
+    @api.depends_context("lang")
+    def _compute_requester_now(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            local = timezones.local_time(now, ticket.requester_tz)
+            ticket.requester_now_display = self.env._(
+                "%(time)s (MSK%(shift)s)",
+                time=local.strftime("%H:%M"),
+                shift=deadlines.msk_shift(local),
+            )
+            ticket.requester_is_night = timezones.is_night(local)
 
     @api.depends("checklist_ids.done")
     def _compute_checklist_progress(self):
@@ -166,6 +254,41 @@ class HelpdeskTicket(models.Model):
         return defaults
 
     @api.model
+    def _etp_format_deadline(self, value, tz_name, reader="requester"):
+        """A deadline in Moscow time and in the zone ``tz_name``, in the
+        language of the environment: «24.11.2026 02:50 МСК (09:50 по вашему
+        времени)» for the ``requester`` (portal, emails), «… (09:50 у
+        заявителя)» for an ``operator``. Empty for no deadline."""
+        if reader == "operator":
+            template = self.env._("%(msk)s MSK (%(local)s the requester's time)")
+        else:
+            template = self.env._("%(msk)s MSK (%(local)s your time)")
+        return deadlines.format_deadline(
+            value, tz_name, template=template, msk_template=self.env._("%(msk)s MSK")
+        )
+
+    def _etp_requester_time(self, value):
+        """``value`` (naive UTC) as this ticket's requester reads it, in
+        Moscow time and in their own: for templates and messages."""
+        self.ensure_one()
+        return self._etp_format_deadline(value, self.requester_tz)
+
+    @api.model
+    def _etp_format_msk(self, value):
+        """«24.11.2026 02:50 МСК» in the language of the environment."""
+        return deadlines.format_msk(value, self.env._("%(msk)s MSK"))
+
+    @api.model
+    def _etp_browser_tz(self, value):
+        """The zone a browser reported (the ``tz`` cookie of Odoo's pages, or a
+        chat guest's zone) if it names one, else False: the value comes from
+        the visitor and may be anything."""
+        value = value if isinstance(value, str) else ""
+        if value in pytz.all_timezones_set and timezones.zone_name(value):
+            return value
+        return False
+
+    @api.model
     def _etp_check_notice_number(self, number):
         """Refuse a number shaped like an EIS notice that cannot be one."""
         if identifiers.is_malformed_notice_number(number):
@@ -196,8 +319,8 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _etp_prepare_intake_vals(self, vals, intake_teams):
-        """Fill audience, team, procedure number, partner, time zone and
-        category of a new ticket from what its channel and its text tell."""
+        """Fill audience, team, procedure number, partner and category of a
+        new ticket from what its channel and its text tell."""
         Partner = self.env["res.partner"]
         text = " ".join(
             filter(
@@ -236,8 +359,6 @@ class HelpdeskTicket(models.Model):
                 )
             if intake_teams[key]:
                 vals["team_id"] = intake_teams[key]
-        if not vals.get("requester_tz") and partner.tz:
-            vals["requester_tz"] = partner.tz
         if not vals.get("category_id") and text:
             Category = self.env["helpdesk.ticket.category"]
             company_id = vals.get("company_id") or self.env.company.id

@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import identifiers, phones
+from ..lib import identifiers, phones, timezones
 
 PROCUREMENT_ROLES = [
     ("customer", "Customer"),
@@ -126,4 +126,39 @@ class ResPartner(models.Model):
                 ("mobile_normalized", "=", normalized),
             ],
             order="is_company, id desc",
+        )
+
+    def _etp_requester_tz(self, own_tz=False, browser_tz=False):
+        """``(zone, source)`` of a requester who is this contact (``self`` may
+        be empty: a visitor nobody knows), by the one rule of
+        ``lib.timezones.resolve``: ``own_tz`` (the ticket's own value), the
+        contact's zone, the organisation's, ``browser_tz`` (the zone the
+        browser reported), the region of the organisation, Moscow.
+
+        Reads the contact and its organisation as superuser: whoever sees a
+        ticket or a chat may learn its requester's zone, nothing more.
+        """
+        if len(self) > 1:
+            self.ensure_one()
+        # no slicing: it would lose the prefetching of the other requesters
+        partner = self.sudo()
+        organisation = partner.commercial_partner_id
+        # A person without organisation is their own commercial partner: their
+        # zone counts as the contact's, their address as the organisation's.
+        contact_tz = partner.tz if partner and not partner.is_company else False
+        organisation_tz = (
+            organisation.tz
+            if organisation and (organisation != partner or partner.is_company)
+            else False
+        )
+        russian = bool(organisation) and organisation._etp_is_russian()
+        state = organisation.state_id
+        return timezones.resolve(
+            ticket_tz=own_tz,
+            contact_tz=contact_tz,
+            organisation_tz=organisation_tz,
+            browser_tz=browser_tz,
+            state_code=state.code if state.country_id.code == "RU" else None,
+            kpp=organisation.kpp if russian else None,
+            inn=organisation.vat if russian else None,
         )

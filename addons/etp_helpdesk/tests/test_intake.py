@@ -55,9 +55,13 @@ class TestIntake(EtpHelpdeskCommon):
             partner_id=self.contact_supplier.id,
             procedure_deadline=datetime(2026, 11, 24, 23, 20),  # UTC
         )
-        self.assertIn("25.11.2026 02:20", ticket.procedure_deadline_display)
-        self.assertIn("МСК", ticket.procedure_deadline_display)
-        self.assertIn("09:20", ticket.procedure_deadline_display)
+        self.assertEqual(
+            ticket.procedure_deadline_display, "25.11.2026 02:20 MSK (09:20 your time)"
+        )
+        self.assertEqual(
+            ticket.procedure_deadline_operator_display,
+            "25.11.2026 02:20 MSK (09:20 the requester's time)",
+        )
 
     def test_channel_intake_is_never_assigned_to_the_bot(self):
         self.env.company.helpdesk_mgmt_ticket_auto_assign = True
