@@ -147,7 +147,7 @@ class TestStoryRegulatorOrder(EtpHelpdeskCommon):
         for ticket in tickets:
             message = messages.filtered(lambda m, t=ticket: m.res_id == t.id)
             self.assertEqual(message.partner_ids, ticket.partner_id)
-            self.assertIn("27.11.2026 18:00 МСК", message.body)
+            self.assertIn("27.11.2026 18:00 MSK", message.body)
             self.assertIn("Реестр контрактов", message.body)
             self.assertIn(ticket.number, message.body)
         outgoing = self.env["mail.mail"].search(

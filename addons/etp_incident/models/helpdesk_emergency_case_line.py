@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.etp_helpdesk.lib import deadlines
+from odoo.addons.etp_helpdesk.models.helpdesk_ticket import TZ_SOURCES
 
 from .helpdesk_emergency_case import format_hours, parse_reminder_hours
 
@@ -50,7 +50,12 @@ class HelpdeskEmergencyCaseLine(models.Model):
     tz = fields.Char(
         string="Time Zone",
         compute="_compute_tz",
-        help="The contact's time zone, else the organisation's.",
+        help="The contact's time zone by the desk's one rule: the contact's own, "
+        "else the organisation's, else the one of the organisation's region, "
+        "else Moscow time. The child ticket follows the same rule.",
+    )
+    tz_source = fields.Selection(
+        TZ_SOURCES, string="Time Zone Source", compute="_compute_tz"
     )
     deadline_local = fields.Char(
         string="Deadline (MSK / local)", compute="_compute_deadline_local"
@@ -108,16 +113,27 @@ class HelpdeskEmergencyCaseLine(models.Model):
         ),
     ]
 
-    @api.depends("contact_id.tz", "partner_id.tz")
+    @api.depends(
+        "contact_id.tz",
+        "contact_id.commercial_partner_id",
+        "partner_id.tz",
+        "partner_id.state_id",
+        "partner_id.country_id",
+        "partner_id.kpp",
+        "partner_id.vat",
+    )
     def _compute_tz(self):
         for line in self:
-            line.tz = line.contact_id.tz or line.partner_id.tz or False
+            requester = line.contact_id or line.partner_id
+            line.tz, line.tz_source = requester._etp_requester_tz()
 
     @api.depends("case_id.deadline", "tz")
+    @api.depends_context("lang")
     def _compute_deadline_local(self):
+        Ticket = self.env["helpdesk.ticket"]
         for line in self:
-            line.deadline_local = deadlines.format_deadline(
-                line.case_id.deadline, line.tz
+            line.deadline_local = Ticket._etp_format_deadline(
+                line.case_id.deadline, line.tz, reader="operator"
             )
 
     @api.depends("ticket_ids")
@@ -332,8 +348,6 @@ class HelpdeskEmergencyCaseLine(models.Model):
             "emergency_case_line_id": self.id,
             "company_id": case.company_id.id,
         }
-        if self.tz:
-            vals["requester_tz"] = self.tz
         if case.user_id:
             vals["user_id"] = case.user_id.id
         return vals

@@ -183,14 +183,17 @@ class TestEmergencyCase(EmergencyCaseCommon):
         # the deadline in Moscow time, and in local time where it differs
         first = lines[0]
         self.assertEqual(
-            first.deadline_local,
-            "26.11.2026 12:00 МСК (26.11.2026 14:00 Asia/Yekaterinburg)",
+            first.deadline_local, "26.11.2026 12:00 MSK (14:00 the requester's time)"
         )
+        self.assertEqual((first.tz, first.tz_source), ("Asia/Yekaterinburg", "contact"))
+        self.assertEqual(first.ticket_id.requester_tz, "Asia/Yekaterinburg")
+        self.assertEqual(first.ticket_id.requester_tz_source, "contact")
         first_message = messages.filtered(lambda m: m.res_id == first.ticket_id.id)
-        self.assertIn("26.11.2026 12:00 МСК", first_message.body)
-        self.assertIn("26.11.2026 14:00 Asia/Yekaterinburg", first_message.body)
+        self.assertIn("26.11.2026 12:00 MSK (14:00 your time)", first_message.body)
+        self.assertIn("26.11.2026 12:00 MSK (14:00 your time)", first_message.subject)
         second_message = messages.filtered(lambda m: m.res_id == lines[1].ticket_id.id)
-        self.assertIn("26.11.2026 12:00 МСК", second_message.body)
+        self.assertEqual(lines[1].tz_source, "organisation")
+        self.assertIn("26.11.2026 12:00 MSK", second_message.body)
         self.assertNotIn("(", second_message.subject.split("до ")[1])
         self.assertEqual(case.deadline_display, "26.11.2026 12:00 МСК")
 
@@ -470,7 +473,7 @@ class TestEmergencyCaseReminders(EmergencyCaseCommon):
         self.assertEqual(len(reminders), 3)
         self.assertEqual(reminders.partner_ids, open_lines.contact_id)
         self.assertNotIn(done.ticket_id.id, reminders.mapped("res_id"))
-        self.assertIn("26.11.2026 12:00 МСК", reminders[0].body)
+        self.assertIn("26.11.2026 12:00 MSK", reminders[0].body)
         self.assertEqual(set(open_lines.mapped("reminder_sent_hours")), {"24"})
         summaries = self._summaries(case)
         self.assertEqual(len(summaries), 1)
