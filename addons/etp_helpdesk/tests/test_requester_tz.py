@@ -3,7 +3,10 @@ from datetime import datetime
 
 from odoo.tests import Form
 
+from odoo.addons.mail.tools.discuss import Store
+
 from .common import EtpHelpdeskCommon
+from .test_livechat import LivechatTicketCommon
 
 # 24.11.2026 02:20 in Moscow: night in Moscow, morning in Vladivostok.
 NOW = datetime(2026, 11, 23, 23, 20)
@@ -255,3 +258,30 @@ class TestRequesterTzRule(RequesterTzCommon):
         queries(small)
         self.assertEqual(queries(small), queries(large))
         self.assertEqual(set(large.mapped("requester_tz_source")), {"region"})
+
+
+class TestRequesterClockInTheChat(LivechatTicketCommon):
+    def test_operator_store_query_count_is_flat(self):
+        """The operator's messaging loads every open chat with its requester's
+        clock: no query per chat."""
+
+        def chats(count):
+            records = self.env["discuss.channel"]
+            for n in range(count):
+                guest = self.env["mail.guest"].create(
+                    {"name": f"Гость {n}", "timezone": "Asia/Omsk"}
+                )
+                records |= self._session(self.livechat_supplier, guest=guest)
+            return records.with_user(self.chat_operator)
+
+        def queries(records):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            result = Store(records).get_result()
+            clocks = [c.get("etp_requester_clock") for c in result["discuss.channel"]]
+            self.assertEqual({c["tz"] for c in clocks}, {"Asia/Omsk"})
+            return self.env.cr.sql_log_count - before
+
+        small, large = chats(2), chats(8)
+        queries(small)
+        self.assertEqual(queries(small), queries(large))

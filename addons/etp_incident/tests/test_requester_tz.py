@@ -2,7 +2,7 @@
 """Emergency cases and incident emails follow the desk's one time-zone rule;
 a requester in Vladivostok reads every time in both clocks, in Russian."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo import Command
 
@@ -88,6 +88,18 @@ class TestRequesterTzInCasesAndEmails(EtpHelpdeskCommon):
         both = "26.11.2026 12:00 МСК (19:00 по вашему времени)"
         self.assertIn(f"Срок исполнения: <strong>{both}</strong>", message.body)
         self.assertTrue(message.subject.endswith(f"что нужно сделать до {both}"))
+        # and so does the reminder an hour before the deadline
+        with self._at(CASE_DEADLINE - timedelta(hours=1)):
+            self.env["helpdesk.emergency.case"]._cron_send_reminders()
+        reminder = ticket.message_ids.filtered(
+            lambda m: (m.subject or "").startswith(f"[{ticket.number}] Напоминание")
+        )
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.partner_ids, self.contact_far)
+        self.assertIn(
+            f"срок исполнения истекает <strong>{both}</strong>",
+            " ".join(reminder.body.split()),
+        )
 
     def test_incident_email_for_a_vladivostok_requester(self):
         """The incident status email, rendered for a requester whose zone comes
