@@ -4,6 +4,7 @@ from datetime import datetime
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, new_test_user
+from odoo.tools import html2plaintext
 
 from .common import EtpHelpdeskCommon
 
@@ -39,6 +40,15 @@ class TestCallWizard(EtpHelpdeskCommon):
         wizard = self.Wizard.create({"phone": "8 (999) 765 43 21"})
         self.assertEqual(wizard.partner_id, self.contact_supplier)
         self.assertEqual(wizard.audience, "supplier")
+
+    def test_call_time_in_moscow_and_the_callers_time(self):
+        wizard = self.Wizard.create(
+            {"phone": "8 (999) 765 43 21", "call_date": datetime(2026, 11, 24, 7, 5)}
+        )
+        self.assertIn(
+            "24.11.2026 10:05 MSK (17:05 the requester's time)",
+            html2plaintext(wizard._etp_call_summary("Перезвонить утром")),
+        )
 
     def test_partner_phone_is_stored_normalised(self):
         self.assertEqual(self.contact_customer.phone_normalized, "+79161234567")
@@ -79,7 +89,7 @@ class TestCallWizard(EtpHelpdeskCommon):
         )
         self.assertIn("&lt;smirnova@hospital1.example.ru&gt;", ticket.description)
         self.assertIn("+7 (916) 123-45-67", ticket.description)
-        self.assertIn("24.11.2026 10:05 МСК", ticket.description)
+        self.assertIn("24.11.2026 10:05 MSK", ticket.description)
         # the notes speak of a password: the ticket has its category and playbook
         self.assertEqual(
             ticket.category_id,

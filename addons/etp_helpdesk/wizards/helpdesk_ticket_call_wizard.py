@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..lib import deadlines, phones
+from ..lib import phones
 from ..models.helpdesk_ticket_team import AUDIENCES
 
 
@@ -164,8 +164,12 @@ class HelpdeskTicketCallWizard(models.TransientModel):
         """The call as HTML: a title line, then the notes."""
         title = self.env._(
             "Phone call on %(time)s from %(caller)s",
-            # Moscow time, and the caller's when it differs
-            time=deadlines.format_deadline(self.call_date, self.partner_id.tz),
+            # Moscow time, and the caller's (by the desk's rule) when it differs
+            time=self.env["helpdesk.ticket"]._etp_format_deadline(
+                self.call_date,
+                self.partner_id._etp_requester_tz()[0],
+                reader="operator",
+            ),
             caller=self._etp_caller_label(),
         )
         return Markup("<p><strong>%s</strong></p>%s") % (title, plaintext2html(notes))
