@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import models
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import html2plaintext
 from odoo.tools.mail import email_re
@@ -14,6 +14,15 @@ TITLE_MAX_LENGTH = 80
 
 class DiscussChannel(models.Model):
     _inherit = "discuss.channel"
+
+    etp_anonymised_at = fields.Datetime(
+        string="Transcript Removed On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the messages of this live chat conversation were removed "
+        "(retention term reached, or consent withdrawn).",
+    )
 
     def execute_command_ticket(self, **kwargs):
         """``/ticket <title>`` typed by an operator in a live chat conversation,

@@ -6,3 +6,5 @@ from . import test_support_form
 from . import test_livechat
 from . import test_playbook
 from . import test_call_wizard
+from . import test_retention
+from . import test_personal_data_requests
