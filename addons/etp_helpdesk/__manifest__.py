@@ -40,6 +40,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/helpdesk_ticket_consent_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

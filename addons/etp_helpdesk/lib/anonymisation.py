@@ -135,13 +135,23 @@ def _keyword_before(regex, text, start):
     return bool(regex.search(text, max(line_start, start - _KEYWORD_WINDOW), start))
 
 
-def _name_pattern(names):
+def _words(text):
+    return {
+        word.lower().replace("ё", "е") for word in _NAME_TOKEN_RE.findall(text or "")
+    }
+
+
+def _name_pattern(names, keep=()):
     """One regex for every word of ``names`` in any grammatical case, or
-    ``None`` when no word is long enough to be looked for."""
+    ``None`` when no word is long enough to be looked for. Words of ``keep``
+    (e.g. the organisation's name, not personal data) are not looked for."""
+    kept = set().union(*(_words(text) for text in keep)) if keep else set()
     stems = set()
     for name in names:
         for token in _NAME_TOKEN_RE.findall(name or ""):
             stem = token.lower().replace("ё", "е")
+            if stem in kept:
+                continue
             if stem[-1] in _STEM_STRIP and len(stem) > 3:
                 stem = stem[:-1]
             stems.add(stem)
@@ -163,11 +173,14 @@ class Redactor:
         requester's name as typed on the form and as on the contact)
     :param marks: replacement text per kind (``EMAIL``, ``PHONE``…);
         missing kinds take :data:`DEFAULT_MARKS`
+    :param keep: texts whose words stay even if a name has them (the
+        organisation's name: «ИП Соколов» is a person, «ООО Соколов и
+        партнёры» is not)
     """
 
-    def __init__(self, names=(), marks=None):
+    def __init__(self, names=(), marks=None, keep=()):
         self.marks = dict(DEFAULT_MARKS, **(marks or {}))
-        self._names_re = _name_pattern(names)
+        self._names_re = _name_pattern(names, keep)
 
     # -- text ------------------------------------------------------------
 

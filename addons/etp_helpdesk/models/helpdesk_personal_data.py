@@ -316,7 +316,10 @@ class HelpdeskPersonalData(models.AbstractModel):
             names = [ticket.partner_name]
             if ticket.partner_id and self._etp_is_person(ticket.partner_id):
                 names.append(ticket.partner_id.name)
-            redactors[ticket.id] = Redactor(names, marks[lang])
+            organisation = self._etp_organisation(ticket.partner_id)
+            redactors[ticket.id] = Redactor(
+                names, marks[lang], keep=[organisation.name or ""]
+            )
         for ticket in tickets:
             redactor = redactors[ticket.id]
             ticket.write(
@@ -486,6 +489,10 @@ class HelpdeskPersonalData(models.AbstractModel):
         lang = self.env.company.partner_id.lang
         env = self.with_context(lang=lang).env if lang else self.env
         marks = self._etp_marks(lang)
+        members = channels.channel_member_ids
+        # one read for the names of all visitors of the batch
+        members.guest_id.fetch(["name"])
+        members.partner_id.fetch(["name", "partner_share"])
         names = {}
         for channel in channels:
             names[channel.id] = [

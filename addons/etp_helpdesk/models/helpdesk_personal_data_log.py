@@ -4,8 +4,8 @@ from odoo import api, fields, models
 LOG_ACTIONS = [
     ("withdrawal", "Consent withdrawn"),
     ("consent_renewed", "Consent given again"),
-    ("export", "Data exported (subject access)"),
-    ("retention", "Retention: terms reached"),
+    ("export", "Data exported"),
+    ("retention", "Retention term reached"),
 ]
 WITHDRAWAL_CHANNELS = [
     ("portal", "By the person, on the portal"),

@@ -197,3 +197,15 @@ def test_snils_check_digits():
     # issued before check digits existed
     assert anonymisation.is_valid_snils("001-001-997 00")
     assert not anonymisation.is_valid_snils("123")
+
+
+def test_words_of_the_organisation_are_kept():
+    redactor = Redactor(
+        ["ГБУЗ «Городская больница № 1», Ирина Смирнова"],
+        MARKS,
+        keep=["ГБУЗ «Городская больница № 1»"],
+    )
+    assert (
+        redactor.text("ГБУЗ «Городская больница № 1»: Ирина Смирнова")
+        == "ГБУЗ «Городская больница № 1»: [имя] [имя]"
+    )

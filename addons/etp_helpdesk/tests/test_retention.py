@@ -513,6 +513,34 @@ class TestChatAndConsentRetention(EtpRetentionCommon):
         self.assertFalse(recent.etp_anonymised_at)
         self.assertFalse(ongoing.etp_anonymised_at)
 
+    @tagged("is_query_count")
+    def test_chat_queries_are_flat_per_batch(self):
+        def measure(size, expected=None):
+            chats = self.env["discuss.channel"]
+            for __ in range(size):
+                chats |= self._chat(CLOSED)[0]
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self._at(AFTER_TERM), ExitStack() as stack:
+                if expected is not None:
+                    stack.enter_context(self.assertQueryCount(expected))
+                stack.enter_context(patch("random.random", lambda: 1))
+                self.env.flush_all()
+                self.env.cr.flush()
+                before = self.cr.sql_log_count
+                self.Service._etp_anonymise_chats(chats)
+                self.env.flush_all()
+                self.env.cr.flush()
+                count = self.cr.sql_log_count - before
+            self.assertTrue(all(chats.mapped("etp_anonymised_at")))
+            self.env.invalidate_all()
+            return count
+
+        measure(1)
+        small = measure(2)
+        large = measure(6, expected=small)
+        self.assertEqual(small, large)
+
     def test_consent_without_ticket_loses_its_ip_after_its_term(self):
         Consent = self.env["helpdesk.ticket.consent"]
         with self._at(CLOSED, flush=True):
