@@ -22,6 +22,7 @@
         "data/mail_canned_response_data.xml",
         "data/im_livechat_channel_data.xml",
         "data/website_menu_data.xml",
+        "data/ir_cron_data.xml",
         "views/res_partner_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_category_views.xml",
@@ -29,11 +30,17 @@
         "views/helpdesk_ticket_consent_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/support_form_templates.xml",
+        "views/personal_data_templates.xml",
+        "views/helpdesk_personal_data_log_views.xml",
         "wizards/helpdesk_ticket_call_wizard_views.xml",
+        "wizards/helpdesk_personal_data_wizard_views.xml",
+        # after the wizard: its buttons open the wizard and the log
+        "views/res_config_settings_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/helpdesk_ticket_consent_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

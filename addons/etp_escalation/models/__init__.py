@@ -8,3 +8,4 @@ from . import helpdesk_duty_shift
 from . import helpdesk_ticket
 from . import helpdesk_ticket_report
 from . import rating_rating
+from . import helpdesk_personal_data

@@ -8,6 +8,8 @@ from odoo.http import request
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
+from .personal_data import check_portal_consent
+
 # Fields of the portal form that are given back to the person when the
 # submission is refused, so that nothing they typed is lost.
 KEPT_FORM_FIELDS = (
@@ -99,6 +101,7 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
             raise ValidationError(request.env._("Please give your request a subject."))
         if not (kw.get("description") or "").strip():
             raise ValidationError(request.env._("Please describe your request."))
+        check_portal_consent(kw)
         kw = dict(kw)
         team_id = _to_id(kw.get("team"))
         kw["team"] = team_id if team_id in self._get_teams().ids else ""

@@ -122,6 +122,13 @@ def _nearest_keyword(text, start):
     return None if last == "digits" else last
 
 
+def keyword_before(text, start):
+    """The kind of the nearest keyword before ``text[start]`` on its line:
+    ``"notice"``, ``"inn"``, ``"other"`` (phone, amount, requisites) or
+    ``None``; see :func:`_nearest_keyword`."""
+    return _nearest_keyword(text, start)
+
+
 def _is_notice(run):
     return classify_notice_number(run) is not None
 

@@ -8,3 +8,7 @@ from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
 from . import discuss_channel
 from . import website
+from . import res_company
+from . import res_config_settings
+from . import helpdesk_personal_data_log
+from . import helpdesk_personal_data

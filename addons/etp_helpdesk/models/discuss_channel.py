@@ -15,6 +15,15 @@ TITLE_MAX_LENGTH = 80
 class DiscussChannel(models.Model):
     _inherit = "discuss.channel"
 
+    etp_anonymised_at = fields.Datetime(
+        string="Transcript Removed On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the messages of this live chat conversation were removed "
+        "(retention term reached, or consent withdrawn).",
+    )
+
     def execute_command_ticket(self, **kwargs):
         """``/ticket <title>`` typed by an operator in a live chat conversation,
         and the *Create Ticket* button of its chat window (which sends

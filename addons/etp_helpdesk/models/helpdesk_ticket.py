@@ -10,6 +10,7 @@ from odoo.tools import html2plaintext
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..lib import deadlines, extraction, identifiers, timezones
+from .helpdesk_ticket_consent import CONSENT_VERSION
 from .helpdesk_ticket_team import AUDIENCES
 
 PROCUREMENT_REGIMES = [
@@ -116,6 +117,21 @@ class HelpdeskTicket(models.Model):
     )
     requester_is_night = fields.Boolean(
         string="Night at the Requester's", compute="_compute_requester_now"
+    )
+    consent_ids = fields.One2many(
+        "helpdesk.ticket.consent",
+        "ticket_id",
+        string="Consents",
+        readonly=True,
+        copy=False,
+    )
+    etp_anonymised_at = fields.Datetime(
+        string="Personal Data Removed On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the requester's personal data was removed from the ticket "
+        "(retention term reached, or consent withdrawn).",
     )
     checklist_ids = fields.One2many(
         "helpdesk.ticket.checklist",
@@ -307,6 +323,8 @@ class HelpdeskTicket(models.Model):
             self._etp_prepare_intake_vals(vals, intake_teams)
         tickets = super().create(vals_list)
         tickets.filtered("category_id")._etp_sync_checklist(new=True)
+        if self.env.context.get("etp_consent_given"):
+            tickets._etp_record_consent(self.env.context["etp_consent_given"])
         return tickets
 
     def write(self, vals):
@@ -316,6 +334,24 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         self.filtered(lambda t: t.category_id != before[t.id])._etp_sync_checklist()
         return result
+
+    def _etp_record_consent(self, values):
+        """Record the consent the requester gave with these tickets
+        (``values``: source, IP address, browser)."""
+        user = self.env.user
+        self.env["helpdesk.ticket.consent"].sudo().create(
+            [
+                dict(
+                    values,
+                    ticket_id=ticket.id,
+                    version=CONSENT_VERSION,
+                    accepted_at=fields.Datetime.now(),
+                    email=ticket.partner_email or ticket.partner_id.email,
+                    user_id=False if user._is_public() else user.id,
+                )
+                for ticket in self
+            ]
+        )
 
     @api.model
     def _etp_prepare_intake_vals(self, vals, intake_teams):

@@ -2,31 +2,72 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.osv import expression
+from odoo.tools import email_normalize
 
 # Version of the personal data consent text shown on the web form
 # (views/support_form_templates.xml, template ``support_form_consent_text``).
 # Change it whenever that text changes: every consent record keeps the version
 # the requester accepted.
-CONSENT_VERSION = "2026-11-01"
+CONSENT_VERSION = "2026-12-01"
+
+CONSENT_SOURCES = [
+    ("support_form", "Web form"),
+    ("portal", "Portal"),
+]
+CONSENT_STATES = [
+    ("given", "Given"),
+    ("withdrawn", "Withdrawn"),
+    ("anonymised", "Anonymised"),
+]
 
 
 class HelpdeskTicketConsent(models.Model):
+    """A person's consent to the processing of their personal data, given
+    with a request (``ticket_id``) or without one (e.g. to be told when an
+    incident is fixed: other modules add their ``source``).
+
+    The person is the contact (``partner_id``) and the email. Withdrawing
+    the consent (:meth:`helpdesk.personal.data._etp_withdraw_consent`) keeps
+    the record as proof of what was given and when it ended; the retention
+    cron later removes its email, IP address and browser.
+    """
+
     _name = "helpdesk.ticket.consent"
     _description = "Personal Data Processing Consent"
     _order = "accepted_at desc, id desc"
     _rec_name = "ticket_id"
+    _rec_names_search = ["ticket_id", "email"]
 
     ticket_id = fields.Many2one(
         "helpdesk.ticket",
-        required=True,
         readonly=True,
         index=True,
         ondelete="cascade",
     )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="Contact the consent belongs to: the signed-in user, or the "
+        "contact the request was linked to.",
+    )
     company_id = fields.Many2one(
-        related="ticket_id.company_id",
+        "res.company",
+        compute="_compute_company_id",
         store=True,
+        readonly=False,
+        precompute=True,
         index=True,
+    )
+    source = fields.Selection(
+        CONSENT_SOURCES,
+        required=True,
+        readonly=True,
+        default="support_form",
+        help="Where the consent was given.",
     )
     version = fields.Char(
         string="Consent Text Version",
@@ -48,6 +89,11 @@ class HelpdeskTicketConsent(models.Model):
         "address forwarded by the reverse proxy when proxy mode is on).",
     )
     email = fields.Char(readonly=True)
+    email_normalized = fields.Char(
+        compute="_compute_email_normalized",
+        store=True,
+        index="btree_not_null",
+    )
     user_agent = fields.Char(readonly=True)
     user_id = fields.Many2one(
         "res.users",
@@ -56,6 +102,87 @@ class HelpdeskTicketConsent(models.Model):
         ondelete="set null",
         help="Portal user who submitted the form; empty for an anonymous visitor.",
     )
+    withdrawn_at = fields.Datetime(
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the person withdrew the consent (stored in UTC).",
+    )
+    anonymised_at = fields.Datetime(
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the email, IP address and browser of the person were removed "
+        "(stored in UTC).",
+    )
+    state = fields.Selection(
+        CONSENT_STATES,
+        string="Status",
+        compute="_compute_state",
+        store=True,
+    )
+
+    @api.depends("ticket_id.company_id")
+    def _compute_company_id(self):
+        for consent in self:
+            if consent.ticket_id:
+                consent.company_id = consent.ticket_id.company_id
+            elif not consent.company_id:
+                consent.company_id = self.env.company
+
+    @api.depends("email")
+    def _compute_email_normalized(self):
+        for consent in self:
+            consent.email_normalized = email_normalize(consent.email or "") or False
+
+    @api.depends("withdrawn_at", "anonymised_at")
+    def _compute_state(self):
+        for consent in self:
+            if consent.anonymised_at:
+                consent.state = "anonymised"
+            elif consent.withdrawn_at:
+                consent.state = "withdrawn"
+            else:
+                consent.state = "given"
+
+    @api.depends("ticket_id", "email", "accepted_at")
+    def _compute_display_name(self):
+        for consent in self:
+            if consent.ticket_id:
+                consent.display_name = consent.ticket_id.display_name
+            else:
+                consent.display_name = " · ".join(
+                    filter(
+                        None,
+                        [
+                            consent.email,
+                            consent.accepted_at
+                            and fields.Date.to_string(consent.accepted_at),
+                        ],
+                    )
+                ) or self.env._("Consent #%(id)s", id=consent.id)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("partner_id"):
+                user = self.env["res.users"].browse(vals.get("user_id"))
+                ticket = self.env["helpdesk.ticket"].browse(vals.get("ticket_id"))
+                partner = user.partner_id or ticket.partner_id
+                if partner:
+                    vals["partner_id"] = partner.id
+        consents = super().create(vals_list)
+        # A new consent of someone who had withdrawn theirs: processing of
+        # their data resumes from here (what was anonymised stays so).
+        renewed = consents.partner_id.filtered("etp_consent_withdrawn_at")
+        if renewed:
+            renewed.sudo().etp_consent_withdrawn_at = False
+            self.env["helpdesk.personal.data.log"].sudo()._etp_log(
+                "consent_renewed",
+                renewed,
+                consents=consents.filtered(lambda c: c.partner_id in renewed),
+            )
+        return consents
 
     @api.model
     def _etp_count_recent(self, ip_address, hours=1):
@@ -65,4 +192,31 @@ class HelpdeskTicketConsent(models.Model):
         since = fields.Datetime.now() - timedelta(hours=hours)
         return self.search_count(
             [("ip_address", "=", ip_address), ("accepted_at", ">=", since)]
+        )
+
+    @api.model
+    def _etp_person_domain(self, partners, emails):
+        """Consents of a person known by their contacts and email addresses."""
+        domains = []
+        if partners:
+            domains += [
+                [("partner_id", "in", partners.ids)],
+                [("user_id.partner_id", "in", partners.ids)],
+            ]
+        if emails:
+            domains.append([("email_normalized", "in", list(emails))])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
+
+    def _etp_anonymise(self):
+        """Remove what identifies the person; the version and the dates stay
+        as the record of a consent given (and withdrawn)."""
+        self.sudo().write(
+            {
+                "ip_address": False,
+                "email": False,
+                "user_agent": False,
+                "user_id": False,
+                "partner_id": False,
+                "anonymised_at": fields.Datetime.now(),
+            }
         )

@@ -27,6 +27,21 @@ class ResPartner(models.Model):
         help="Primary state registration number: 13 digits (OGRN) for an "
         "organisation, 15 digits (OGRNIP) for an individual entrepreneur.",
     )
+    etp_consent_withdrawn_at = fields.Datetime(
+        string="Consent Withdrawn On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The person withdrew their consent to the processing of their "
+        "personal data: no request is linked to them without a new consent, "
+        "their closed tickets and finished chats are anonymised.",
+    )
+    etp_anonymised_at = fields.Datetime(
+        string="Personal Data Removed On",
+        readonly=True,
+        copy=False,
+        help="When this contact's personal data was removed.",
+    )
     phone_normalized = fields.Char(
         compute="_compute_phone_normalized",
         store=True,
