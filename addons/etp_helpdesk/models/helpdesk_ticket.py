@@ -318,16 +318,37 @@ class HelpdeskTicket(models.Model):
         self._etp_drop_external_followers(before)
         return result
 
+    def message_post(self, **kwargs):
+        """The mail gateway posts an incoming email after ``message_update``
+        and subscribes its author then. An author outside the requester's
+        organisation (a reply-all from a CC, a forwarded notification) is kept
+        as the message's author but does not follow the ticket: a follower
+        reads it on the portal and gets every later message."""
+        if self.env.context.get("from_alias") and not self.env.context.get(
+            "mail_create_nosubscribe"
+        ):
+            author = self.env["res.partner"].sudo().browse(kwargs.get("author_id"))
+            if author and not self._etp_may_follow(author):
+                self = self.with_context(mail_create_nosubscribe=True)
+        return super().message_post(**kwargs)
+
+    def _etp_may_follow(self, partner):
+        """Whether the mail gateway may subscribe ``partner`` to this ticket:
+        an internal user, or someone of the requester's organisation."""
+        self.ensure_one()
+        if any(not user.share for user in partner.user_ids):
+            return True
+        requester = self.partner_id.commercial_partner_id
+        return bool(requester) and partner.commercial_partner_id == requester
+
     def _etp_drop_external_followers(self, kept_partner_ids):
         """Unsubscribe the followers added by the mail gateway (CC and To of an
         email) who are neither internal users nor the requester's
         organisation."""
         for ticket in self:
-            requester = ticket.partner_id.commercial_partner_id
             added = ticket.message_partner_ids.filtered(
-                lambda p, requester=requester: p.id not in kept_partner_ids
-                and not any(not u.share for u in p.user_ids)
-                and not (requester and p.commercial_partner_id == requester)
+                lambda p, ticket=ticket: p.id not in kept_partner_ids
+                and not ticket._etp_may_follow(p)
             )
             if added:
                 ticket.message_unsubscribe(partner_ids=added.ids)
