@@ -108,7 +108,9 @@ class EtpSecurityCommon(EtpHelpdeskCommon):
         """``user`` can change neither the assignee, nor the priority, nor the
         stage of ``ticket``; nothing changes."""
         before = ticket.read(["user_id", "priority", "stage_id"])[0]
-        stage = self.stage_done if ticket.stage_id != self.stage_done else self.stage_new
+        stage = (
+            self.stage_done if ticket.stage_id != self.stage_done else self.stage_new
+        )
         for field, value in (
             ("user_id", user.id),
             ("priority", "3" if ticket.priority != "3" else "0"),

@@ -336,10 +336,10 @@ class HelpdeskTicket(models.Model):
         """Whether the mail gateway may subscribe ``partner`` to this ticket:
         an internal user, or someone of the requester's organisation."""
         self.ensure_one()
-        if any(not user.share for user in partner.user_ids):
-            return True
         requester = self.partner_id.commercial_partner_id
-        return bool(requester) and partner.commercial_partner_id == requester
+        if requester and partner.commercial_partner_id == requester:
+            return True
+        return any(not user.share for user in partner.user_ids)
 
     def _etp_drop_external_followers(self, kept_partner_ids):
         """Unsubscribe the followers added by the mail gateway (CC and To of an
