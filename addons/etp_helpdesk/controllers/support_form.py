@@ -334,6 +334,12 @@ class SupportFormController(http.Controller):
                 order="is_company, id",
                 limit=1,
             )
+        # the organisation of the typed INN, for the note and the suggestion
+        clean = dict(clean, organisation=request.env["res.partner"].sudo())
+        if clean["inn"] and clean["inn"] != partner.commercial_partner_id.vat:
+            clean["organisation"] = clean["organisation"]._etp_find_by_inn(
+                [clean["inn"]]
+            )[:1]
         vals = self._etp_prepare_ticket_vals(clean, partner)
         ticket = (
             request.env["helpdesk.ticket"]
@@ -378,9 +384,11 @@ class SupportFormController(http.Controller):
         """Ticket values from the cleaned form values only.
 
         The team is left to the intake rules (line-1 team of the audience),
-        the stage to the team and the assignee to the desk.
+        the stage to the team and the assignee to the desk. The organisation
+        of a typed INN is only suggested to the operator (see
+        ``_etp_requester_note``).
         """
-        return {
+        vals = {
             "name": clean["subject"],
             "description": plaintext2html(clean["description"]),
             "audience": clean["audience"],
@@ -395,6 +403,14 @@ class SupportFormController(http.Controller):
             "partner_email": clean["email"],
             "user_id": False,
         }
+        organisation = clean.get("organisation")
+        if organisation and not partner:
+            vals.update(
+                request.env["helpdesk.ticket"]._etp_suggestion_vals(
+                    organisation, "inn", clean["inn"]
+                )
+            )
+        return vals
 
     def _etp_requester_note(self, clean, partner):
         """Internal note with what the form tells about the requester and is
@@ -403,7 +419,8 @@ class SupportFormController(http.Controller):
         The INN is not matched to an organisation here: anyone can type any
         INN, and making that organisation the ticket's contact would show the
         visitor's request to its portal users and send the notifications to
-        it instead of the visitor. Operators link the organisation by hand.
+        it instead of the visitor. The organisation is suggested on the
+        ticket; the operator links it in one click after checking.
         """
         env = request.env
         lines = []
@@ -411,7 +428,7 @@ class SupportFormController(http.Controller):
             lines.append(env._("Phone: %(phone)s", phone=clean["phone"]))
         inn = clean["inn"]
         if inn and inn != partner.commercial_partner_id.vat:
-            organisation = request.env["res.partner"].sudo()._etp_find_by_inn([inn])[:1]
+            organisation = clean.get("organisation")
             if organisation:
                 lines.append(
                     env._(
