@@ -9,7 +9,6 @@ created with ``sudo()`` only after validation.
 """
 
 import logging
-import os
 import re
 
 from markupsafe import Markup, escape
@@ -21,6 +20,7 @@ from odoo.tools import email_normalize, plaintext2html
 from ..lib import identifiers
 from ..models.helpdesk_ticket_consent import CONSENT_VERSION
 from ..models.helpdesk_ticket_team import AUDIENCES
+from . import uploads
 
 _logger = logging.getLogger(__name__)
 
@@ -43,12 +43,7 @@ HONEYPOT_FIELD = "website_url"
 SESSION_KEY = "etp_support_form_ticket_id"
 
 PARAM_RATE_LIMIT = "etp_helpdesk.form_rate_limit_per_hour"
-PARAM_MAX_FILE_MB = "etp_helpdesk.form_max_upload_mb"
-PARAM_MAX_TOTAL_MB = "etp_helpdesk.form_max_upload_total_mb"
 DEFAULT_RATE_LIMIT = 5
-DEFAULT_MAX_FILE_MB = 10
-DEFAULT_MAX_TOTAL_MB = 25
-MAX_FILES = 10
 
 MAX_LENGTHS = {
     "contact_name": 128,
@@ -273,50 +268,12 @@ class SupportFormController(http.Controller):
 
     def _etp_read_files(self, errors):
         """Return the uploaded files as ``(name, content)`` pairs and whether
-        any file was sent, reading no more than the caps allow; oversized
-        uploads fill ``errors``."""
-        env = request.env
-        max_file_mb = self._etp_param_number(PARAM_MAX_FILE_MB, DEFAULT_MAX_FILE_MB)
-        max_total_mb = self._etp_param_number(PARAM_MAX_TOTAL_MB, DEFAULT_MAX_TOTAL_MB)
-        max_file = int(max_file_mb * 1024 * 1024)
-        max_total = int(max_total_mb * 1024 * 1024)
-        uploads = [
-            storage
-            for storage in request.httprequest.files.getlist(ATTACHMENT_FIELD)
-            if storage.filename
-        ]
-        messages = []
-        if len(uploads) > MAX_FILES:
-            messages.append(
-                env._("Please attach at most %(count)s files.", count=MAX_FILES)
-            )
-        files = []
-        total = 0
-        for storage in uploads[:MAX_FILES]:
-            name = os.path.basename(storage.filename.replace("\\", "/"))[:255]
-            content = storage.read(max_file + 1)
-            if len(content) > max_file:
-                messages.append(
-                    env._(
-                        "%(name)s is larger than %(size)s MB.",
-                        name=name,
-                        size=self._etp_format_mb(max_file_mb),
-                    )
-                )
-                continue
-            total += len(content)
-            if content:
-                files.append((name or "attachment", content))
-        if total > max_total:
-            messages.append(
-                env._(
-                    "The files together are larger than %(size)s MB.",
-                    size=self._etp_format_mb(max_total_mb),
-                )
-            )
+        any file was sent, reading no more than the limits allow; files over
+        the limits (count, size, type) fill ``errors``."""
+        files, messages, had_files = uploads.read_uploads(ATTACHMENT_FIELD)
         if messages:
             errors[ATTACHMENT_FIELD] = " ".join(messages)
-        return files, bool(uploads)
+        return files, had_files
 
     def _etp_create_ticket(self, clean, files, ip_address):
         """Create the ticket, its attachments and its consent record from the
@@ -468,8 +425,7 @@ class SupportFormController(http.Controller):
         return values
 
     def _etp_render_form(self, values, errors, files_dropped=False, status=200):
-        max_file_mb = self._etp_param_number(PARAM_MAX_FILE_MB, DEFAULT_MAX_FILE_MB)
-        max_total_mb = self._etp_param_number(PARAM_MAX_TOTAL_MB, DEFAULT_MAX_TOTAL_MB)
+        limit = uploads.limits()
         qcontext = {
             "values": values,
             "errors": errors,
@@ -479,9 +435,10 @@ class SupportFormController(http.Controller):
             ),
             "organisation": self._etp_user_organisation(),
             "is_public": request.env.user._is_public(),
-            "max_file_mb": self._etp_format_mb(max_file_mb),
-            "max_total_mb": self._etp_format_mb(max_total_mb),
-            "max_files": MAX_FILES,
+            "max_file_mb": uploads.format_mb(limit["max_file_mb"]),
+            "max_total_mb": uploads.format_mb(limit["max_total_mb"]),
+            "max_files": limit["max_files"],
+            "accept": ",".join(f".{ext}" for ext in limit["extensions"]),
             "consent_version": CONSENT_VERSION,
             "honeypot_field": HONEYPOT_FIELD,
         }
@@ -508,17 +465,7 @@ class SupportFormController(http.Controller):
         return value.strip() if isinstance(value, str) else ""
 
     def _etp_param_number(self, key, default):
-        raw = request.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            value = float(raw) if raw not in (None, False, "") else default
-        except ValueError:
-            _logger.warning("System parameter %s=%r is not a number", key, raw)
-            value = default
-        return max(value, 0)
-
-    @staticmethod
-    def _etp_format_mb(value):
-        return f"{value:g}"
+        return uploads.param_number(key, default)
 
     @staticmethod
     def _etp_subject_from(description):
