@@ -10,6 +10,7 @@ created with ``sudo()`` only after validation.
 
 import logging
 import re
+import secrets
 
 from markupsafe import Markup, escape
 
@@ -38,6 +39,9 @@ FORM_FIELDS = (
     "consent",
 )
 ATTACHMENT_FIELD = "attachments"
+# One-time token of each form page: the same page sent twice makes one ticket.
+SUBMISSION_TOKEN_FIELD = "submission_token"
+_SUBMISSION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Hidden by CSS: people leave it empty, form-filling robots do not.
 HONEYPOT_FIELD = "website_url"
 SESSION_KEY = "etp_support_form_ticket_id"
@@ -114,6 +118,22 @@ class SupportFormController(http.Controller):
     # ------------------------------------------------------------------
 
     def _etp_submit(self, post):
+        token = self._etp_text(post, SUBMISSION_TOKEN_FIELD)
+        if not _SUBMISSION_TOKEN_RE.fullmatch(token):
+            token = ""
+        if token:
+            first = (
+                request.env["helpdesk.ticket.consent"]
+                .sudo()
+                ._etp_submitted_ticket(token)
+            )
+            if first:
+                # The page was sent again (a double click, or a retry after
+                # an error that came once the request was saved): show the
+                # confirmation of the first ticket and create nothing.
+                _logger.info("Support form: page sent again, ticket %s shown", first.id)
+                request.session[SESSION_KEY] = first.id
+                return request.redirect("/support/thanks")
         if post.get(HONEYPOT_FIELD):
             _logger.info(
                 "Support form: honeypot filled from %s, nothing created",
@@ -146,13 +166,22 @@ class SupportFormController(http.Controller):
                 )
         values = {name: self._etp_text(post, name) for name in FORM_FIELDS}
         values["consent"] = bool(values["consent"])
+        values[SUBMISSION_TOKEN_FIELD] = token
         errors = {}
         clean = self._etp_validate(values, errors)
         files, had_files = self._etp_read_files(errors)
+        if not token:
+            # a page without a token (an old copy of the form, or not the
+            # form at all) cannot be recognised when sent again
+            errors[SUBMISSION_TOKEN_FIELD] = request.env._(
+                "This page of the form has expired: please check your request "
+                "and send it again."
+            )
         if errors:
             return self._etp_render_form(
                 values, errors, files_dropped=had_files, status=400
             )
+        clean["submission_token"] = token
         ticket = self._etp_create_ticket(clean, files, ip_address)
         request.session[SESSION_KEY] = ticket.id
         return request.redirect("/support/thanks")
@@ -333,6 +362,7 @@ class SupportFormController(http.Controller):
                 "email": clean["email"],
                 "user_agent": (request.httprequest.user_agent.string or "")[:512],
                 "user_id": False if is_public else user.id,
+                "submission_token": clean.get("submission_token") or False,
             }
         )
         return ticket
@@ -425,6 +455,8 @@ class SupportFormController(http.Controller):
         return values
 
     def _etp_render_form(self, values, errors, files_dropped=False, status=200):
+        if not values.get(SUBMISSION_TOKEN_FIELD):
+            values = dict(values, **{SUBMISSION_TOKEN_FIELD: secrets.token_urlsafe(24)})
         limit = uploads.limits()
         qcontext = {
             "values": values,

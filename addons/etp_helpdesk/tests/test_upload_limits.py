@@ -3,6 +3,8 @@
 (count, size, type): a portal user over HTTP gets a clear error, keeps what
 they typed, and nothing is stored."""
 
+from lxml import html
+
 from odoo.tests import tagged
 
 from .test_portal import EtpPortalCase
@@ -134,6 +136,7 @@ class TestSupportFormUploadTypes(EtpPortalCase):
         )
         page = self.url_open("/support").text
         self.assertIn('accept=".pdf,.doc,', page)
+        token = html.fromstring(page).xpath("//input[@name='submission_token']/@value")
         before = self.env["helpdesk.ticket"].search_count([])
         response = self.url_open(
             "/support",
@@ -143,6 +146,7 @@ class TestSupportFormUploadTypes(EtpPortalCase):
                 "email": "petrov@zavod.example.ru",
                 "description": DESCRIPTION,
                 "consent": "1",
+                "submission_token": token[0],
             },
             files=[
                 ("attachments", ("invoice.exe", b"MZ\x90\x00", "application/x-msdos"))
