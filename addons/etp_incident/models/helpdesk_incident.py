@@ -144,7 +144,9 @@ class HelpdeskIncident(models.Model):
     it_mail_sent_at = fields.Datetime(
         string="IT Email Sent at", readonly=True, copy=False
     )
-    it_mail_alerted = fields.Boolean(readonly=True, copy=False)
+    it_mail_alerted = fields.Boolean(
+        string="Supervisors Told", readonly=True, copy=False
+    )
     webhook_ids = fields.One2many(
         "helpdesk.incident.webhook", "incident_id", string="Webhook Deliveries"
     )
@@ -441,8 +443,8 @@ class HelpdeskIncident(models.Model):
             note = escape(
                 incident.env._(
                     "The hand-off email of incident %(name)s could not be sent "
-                    "(%(count)s attempts; last error: %(error)s). It is still "
-                    "retried; meanwhile hand the incident to IT by phone or "
+                    "(failed attempts: %(count)s; last error: %(error)s). It is "
+                    "still retried; meanwhile hand the incident to IT by phone or "
                     "messenger.",
                     name=incident.name,
                     count=incident.it_mail_attempts,
