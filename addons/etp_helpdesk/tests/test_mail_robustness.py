@@ -251,6 +251,31 @@ class TestDeliveryReports(MailGatewayCase):
 
 
 class TestLoops(MailGatewayCase):
+    def test_duplicate_message_id_is_processed_once(self):
+        """A mail delivered twice (the fetchmail server retried, a relay
+        duplicated it) or replayed: one ticket, one message."""
+        raw = _mail(
+            "dup-1",
+            b"Subject: =?utf-8?B?" + _b64(SUBJECT, "utf-8").encode() + b"?=\r\n"
+            b"Content-Type: text/plain; charset=utf-8\r\n",
+            BODY.encode(),
+        )
+        before = self._tickets()
+        ticket_id = self._process(raw)
+        self.assertTrue(ticket_id)
+        messages = self.env["helpdesk.ticket"].browse(ticket_id).message_ids
+        with mute_logger(*GATEWAY_LOGGERS):
+            self.assertFalse(self._process(raw))
+            # the same Message-Id with another text and sender changes nothing
+            forged = raw.replace(b"Petrov", b"Ivanov").replace(
+                BODY.encode(), "Другой текст".encode()
+            )
+            self.assertFalse(self._process(forged))
+        self.assertEqual(len(self._tickets() - before), 1)
+        self.assertEqual(
+            self.env["helpdesk.ticket"].browse(ticket_id).message_ids, messages
+        )
+
     def test_our_own_addresses_open_no_ticket(self):
         ticket = self._ticket(
             name="Обращение заказчика", partner_id=self.contact_customer.id
