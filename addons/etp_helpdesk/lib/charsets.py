@@ -67,8 +67,7 @@ def decode_best_effort(data):
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    best = None
+        best = None  # not UTF-8: one of the Russian 8-bit charsets
     for rank, charset in enumerate(FALLBACK_CHARSETS):
         try:
             text = data.decode(charset)
