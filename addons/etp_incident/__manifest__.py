@@ -18,6 +18,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/helpdesk_external_party_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/helpdesk_incident_views.xml",
         "views/helpdesk_incident_webhook_views.xml",

@@ -104,6 +104,24 @@ class EtpSecurityCommon(EtpHelpdeskCommon):
             cls.supervisor: cls.all_tickets,
         }
 
+    def assertCannotWrite(self, ticket, user):
+        """``user`` can change neither the assignee, nor the priority, nor the
+        stage of ``ticket``; nothing changes."""
+        before = ticket.read(["user_id", "priority", "stage_id"])[0]
+        stage = (
+            self.stage_done if ticket.stage_id != self.stage_done else self.stage_new
+        )
+        for field, value in (
+            ("user_id", user.id),
+            ("priority", "3" if ticket.priority != "3" else "0"),
+            ("stage_id", stage.id),
+        ):
+            with self.subTest(user=user.login, field=field):
+                with self.assertRaises(AccessError):
+                    ticket.with_user(user).write({field: value})
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.read(["user_id", "priority", "stage_id"])[0], before)
+
     def _escalate(self, ticket, user, reason, tried=None):
         """Escalate ``ticket`` as ``user`` through the Escalate wizard."""
         action = ticket.with_user(user).action_escalate()
@@ -238,8 +256,11 @@ class TestSecurity(EtpSecurityCommon):
         self.assertNotIn(self.op_customer_l1.partner_id, ticket.message_partner_ids)
         with self.assertRaises(AccessError):
             as_operator.priority = "3"
-        # reading is enough to add to the conversation
+        # reading is enough to add to the conversation; commenting makes the
+        # operator a follower, and following gives no write either
         as_operator.message_post(body="Клиент прислал скриншот", message_type="comment")
+        self.assertIn(self.op_customer_l1.partner_id, ticket.message_partner_ids)
+        self.assertCannotWrite(ticket, self.op_customer_l1)
         # other line-2 tickets stay out of reach
         with self.assertRaises(AccessError):
             self.t_customer_l2.with_user(self.op_customer_l1).read(["name"])
@@ -286,3 +307,55 @@ class TestSecurity(EtpSecurityCommon):
         # the history itself cannot be rewritten by an operator
         with self.assertRaises(AccessError):
             row.with_user(self.op_supplier_l2).reason = "Другая причина"
+
+    # ------------------------------------------------------------------
+    # Following or commenting never gives write: the three ways in
+    # ------------------------------------------------------------------
+
+    def test_line1_operator_who_escalated_and_commented_cannot_write(self):
+        ticket = self.t_supplier_l1
+        self._escalate(ticket, self.op_supplier_l1, "Нужна выписка по счёту")
+        as_operator = ticket.with_user(self.op_supplier_l1)
+        as_operator.message_post(
+            body="Поставщик прислал платёжное поручение", message_type="comment"
+        )
+        self.assertIn(self.op_supplier_l1.partner_id, ticket.message_partner_ids)
+        self.assertEqual(as_operator.read(["name"])[0]["name"], ticket.name)
+        self.assertCannotWrite(ticket, self.op_supplier_l1)
+        # line 2 of the audience works on it as before
+        ticket.with_user(self.op_supplier_l2).priority = "2"
+
+    def test_line3_engineer_who_commented_on_a_history_ticket_cannot_write(self):
+        ticket = self.t_returned  # went to line 3 and came back to line 2
+        as_engineer = ticket.with_user(self.engineer_l3)
+        as_engineer.message_post(
+            body="Логи за 24.11 приложены, сбоя не было", message_type="comment"
+        )
+        self.assertIn(self.engineer_l3.partner_id, ticket.message_partner_ids)
+        self.assertCannotWrite(ticket, self.engineer_l3)
+        # the engineer's own line-3 tickets stay writable
+        self.t_customer_l3.with_user(self.engineer_l3).priority = "2"
+
+    def test_operator_following_a_readable_ticket_cannot_write_once_it_moves(self):
+        ticket = self.t_customer_l1
+        as_operator = ticket.with_user(self.op_customer_l1)
+        as_operator.message_subscribe(partner_ids=self.op_customer_l1.partner_id.ids)
+        self.assertIn(self.op_customer_l1.partner_id, ticket.message_partner_ids)
+        # a supervisor hands it to line 2: following keeps it readable for
+        # the line-1 operator, but no longer writable
+        ticket.with_user(self.supervisor)._etp_move_to_team(
+            self.team_customer_l2, "Нужна проверка журнала событий"
+        )
+        self.assertEqual(as_operator.read(["name"])[0]["name"], ticket.name)
+        self.assertCannotWrite(ticket, self.op_customer_l1)
+        # following a ticket of the other audience, which the operator
+        # cannot read, is refused and opens nothing
+        other = self.t_supplier_l1
+        self.assertFalse(
+            other.with_user(self.op_customer_l1).message_subscribe(
+                partner_ids=self.op_customer_l1.partner_id.ids
+            )
+        )
+        self.assertNotIn(self.op_customer_l1.partner_id, other.message_partner_ids)
+        with self.assertRaises(AccessError):
+            other.with_user(self.op_customer_l1).read(["name"])

@@ -9,6 +9,7 @@ from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from .personal_data import check_portal_consent
+from . import uploads
 
 # Fields of the portal form that are given back to the person when the
 # submission is refused, so that nothing they typed is lost.
@@ -21,6 +22,8 @@ KEPT_FORM_FIELDS = (
     "procurement_regime",
     "lot_number",
 )
+# The file input of helpdesk_mgmt's portal form.
+UPSTREAM_ATTACHMENT_FIELD = "attachment"
 
 
 def _to_id(value):
@@ -85,6 +88,8 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
 
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
+        # the form's own check of a file's size, before sending
+        values["max_upload_size"] = int(uploads.limits()["max_file_mb"] * 1024 * 1024)
         Ticket = request.env["helpdesk.ticket"]
         values["procurement_regimes"] = Ticket._fields[
             "procurement_regime"
@@ -102,6 +107,13 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
         if not (kw.get("description") or "").strip():
             raise ValidationError(request.env._("Please describe your request."))
         check_portal_consent(kw)
+        # The files upstream stores after creating the ticket: the limits of
+        # /support (count, size, type), checked before anything is created.
+        _files, messages, _had_files = uploads.read_uploads(
+            UPSTREAM_ATTACHMENT_FIELD, rewind=True
+        )
+        if messages:
+            raise ValidationError(" ".join(messages))
         kw = dict(kw)
         team_id = _to_id(kw.get("team"))
         kw["team"] = team_id if team_id in self._get_teams().ids else ""

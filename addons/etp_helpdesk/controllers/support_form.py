@@ -9,8 +9,8 @@ created with ``sudo()`` only after validation.
 """
 
 import logging
-import os
 import re
+import secrets
 
 from markupsafe import Markup, escape
 
@@ -21,6 +21,7 @@ from odoo.tools import email_normalize, plaintext2html
 from ..lib import identifiers
 from ..models.helpdesk_ticket_consent import CONSENT_VERSION
 from ..models.helpdesk_ticket_team import AUDIENCES
+from . import uploads
 
 _logger = logging.getLogger(__name__)
 
@@ -38,17 +39,15 @@ FORM_FIELDS = (
     "consent",
 )
 ATTACHMENT_FIELD = "attachments"
+# One-time token of each form page: the same page sent twice makes one ticket.
+SUBMISSION_TOKEN_FIELD = "submission_token"
+_SUBMISSION_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Hidden by CSS: people leave it empty, form-filling robots do not.
 HONEYPOT_FIELD = "website_url"
 SESSION_KEY = "etp_support_form_ticket_id"
 
 PARAM_RATE_LIMIT = "etp_helpdesk.form_rate_limit_per_hour"
-PARAM_MAX_FILE_MB = "etp_helpdesk.form_max_upload_mb"
-PARAM_MAX_TOTAL_MB = "etp_helpdesk.form_max_upload_total_mb"
 DEFAULT_RATE_LIMIT = 5
-DEFAULT_MAX_FILE_MB = 10
-DEFAULT_MAX_TOTAL_MB = 25
-MAX_FILES = 10
 
 MAX_LENGTHS = {
     "contact_name": 128,
@@ -119,6 +118,22 @@ class SupportFormController(http.Controller):
     # ------------------------------------------------------------------
 
     def _etp_submit(self, post):
+        token = self._etp_text(post, SUBMISSION_TOKEN_FIELD)
+        if not _SUBMISSION_TOKEN_RE.fullmatch(token):
+            token = ""
+        if token:
+            first = (
+                request.env["helpdesk.ticket.consent"]
+                .sudo()
+                ._etp_submitted_ticket(token)
+            )
+            if first:
+                # The page was sent again (a double click, or a retry after
+                # an error that came once the request was saved): show the
+                # confirmation of the first ticket and create nothing.
+                _logger.info("Support form: page sent again, ticket %s shown", first.id)
+                request.session[SESSION_KEY] = first.id
+                return request.redirect("/support/thanks")
         if post.get(HONEYPOT_FIELD):
             _logger.info(
                 "Support form: honeypot filled from %s, nothing created",
@@ -151,13 +166,22 @@ class SupportFormController(http.Controller):
                 )
         values = {name: self._etp_text(post, name) for name in FORM_FIELDS}
         values["consent"] = bool(values["consent"])
+        values[SUBMISSION_TOKEN_FIELD] = token
         errors = {}
         clean = self._etp_validate(values, errors)
         files, had_files = self._etp_read_files(errors)
+        if not token:
+            # a page without a token (an old copy of the form, or not the
+            # form at all) cannot be recognised when sent again
+            errors[SUBMISSION_TOKEN_FIELD] = request.env._(
+                "This page of the form has expired: please check your request "
+                "and send it again."
+            )
         if errors:
             return self._etp_render_form(
                 values, errors, files_dropped=had_files, status=400
             )
+        clean["submission_token"] = token
         ticket = self._etp_create_ticket(clean, files, ip_address)
         request.session[SESSION_KEY] = ticket.id
         return request.redirect("/support/thanks")
@@ -273,50 +297,12 @@ class SupportFormController(http.Controller):
 
     def _etp_read_files(self, errors):
         """Return the uploaded files as ``(name, content)`` pairs and whether
-        any file was sent, reading no more than the caps allow; oversized
-        uploads fill ``errors``."""
-        env = request.env
-        max_file_mb = self._etp_param_number(PARAM_MAX_FILE_MB, DEFAULT_MAX_FILE_MB)
-        max_total_mb = self._etp_param_number(PARAM_MAX_TOTAL_MB, DEFAULT_MAX_TOTAL_MB)
-        max_file = int(max_file_mb * 1024 * 1024)
-        max_total = int(max_total_mb * 1024 * 1024)
-        uploads = [
-            storage
-            for storage in request.httprequest.files.getlist(ATTACHMENT_FIELD)
-            if storage.filename
-        ]
-        messages = []
-        if len(uploads) > MAX_FILES:
-            messages.append(
-                env._("Please attach at most %(count)s files.", count=MAX_FILES)
-            )
-        files = []
-        total = 0
-        for storage in uploads[:MAX_FILES]:
-            name = os.path.basename(storage.filename.replace("\\", "/"))[:255]
-            content = storage.read(max_file + 1)
-            if len(content) > max_file:
-                messages.append(
-                    env._(
-                        "%(name)s is larger than %(size)s MB.",
-                        name=name,
-                        size=self._etp_format_mb(max_file_mb),
-                    )
-                )
-                continue
-            total += len(content)
-            if content:
-                files.append((name or "attachment", content))
-        if total > max_total:
-            messages.append(
-                env._(
-                    "The files together are larger than %(size)s MB.",
-                    size=self._etp_format_mb(max_total_mb),
-                )
-            )
+        any file was sent, reading no more than the limits allow; files over
+        the limits (count, size, type) fill ``errors``."""
+        files, messages, had_files = uploads.read_uploads(ATTACHMENT_FIELD)
         if messages:
             errors[ATTACHMENT_FIELD] = " ".join(messages)
-        return files, bool(uploads)
+        return files, had_files
 
     def _etp_create_ticket(self, clean, files, ip_address):
         """Create the ticket, its attachments and its consent record from the
@@ -334,6 +320,12 @@ class SupportFormController(http.Controller):
                 order="is_company, id",
                 limit=1,
             )
+        # the organisation of the typed INN, for the note and the suggestion
+        clean = dict(clean, organisation=request.env["res.partner"].sudo())
+        if clean["inn"] and clean["inn"] != partner.commercial_partner_id.vat:
+            clean["organisation"] = clean["organisation"]._etp_find_by_inn(
+                [clean["inn"]]
+            )[:1]
         vals = self._etp_prepare_ticket_vals(clean, partner)
         ticket = (
             request.env["helpdesk.ticket"]
@@ -370,6 +362,7 @@ class SupportFormController(http.Controller):
                 "email": clean["email"],
                 "user_agent": (request.httprequest.user_agent.string or "")[:512],
                 "user_id": False if is_public else user.id,
+                "submission_token": clean.get("submission_token") or False,
             }
         )
         return ticket
@@ -378,9 +371,11 @@ class SupportFormController(http.Controller):
         """Ticket values from the cleaned form values only.
 
         The team is left to the intake rules (line-1 team of the audience),
-        the stage to the team and the assignee to the desk.
+        the stage to the team and the assignee to the desk. The organisation
+        of a typed INN is only suggested to the operator (see
+        ``_etp_requester_note``).
         """
-        return {
+        vals = {
             "name": clean["subject"],
             "description": plaintext2html(clean["description"]),
             "audience": clean["audience"],
@@ -398,6 +393,14 @@ class SupportFormController(http.Controller):
                 request.httprequest.cookies.get("tz")
             ),
         }
+        organisation = clean.get("organisation")
+        if organisation and not partner:
+            vals.update(
+                request.env["helpdesk.ticket"]._etp_suggestion_vals(
+                    organisation, "inn", clean["inn"]
+                )
+            )
+        return vals
 
     def _etp_requester_note(self, clean, partner):
         """Internal note with what the form tells about the requester and is
@@ -406,7 +409,8 @@ class SupportFormController(http.Controller):
         The INN is not matched to an organisation here: anyone can type any
         INN, and making that organisation the ticket's contact would show the
         visitor's request to its portal users and send the notifications to
-        it instead of the visitor. Operators link the organisation by hand.
+        it instead of the visitor. The organisation is suggested on the
+        ticket; the operator links it in one click after checking.
         """
         env = request.env
         lines = []
@@ -414,7 +418,7 @@ class SupportFormController(http.Controller):
             lines.append(env._("Phone: %(phone)s", phone=clean["phone"]))
         inn = clean["inn"]
         if inn and inn != partner.commercial_partner_id.vat:
-            organisation = request.env["res.partner"].sudo()._etp_find_by_inn([inn])[:1]
+            organisation = clean.get("organisation")
             if organisation:
                 lines.append(
                     env._(
@@ -454,8 +458,9 @@ class SupportFormController(http.Controller):
         return values
 
     def _etp_render_form(self, values, errors, files_dropped=False, status=200):
-        max_file_mb = self._etp_param_number(PARAM_MAX_FILE_MB, DEFAULT_MAX_FILE_MB)
-        max_total_mb = self._etp_param_number(PARAM_MAX_TOTAL_MB, DEFAULT_MAX_TOTAL_MB)
+        if not values.get(SUBMISSION_TOKEN_FIELD):
+            values = dict(values, **{SUBMISSION_TOKEN_FIELD: secrets.token_urlsafe(24)})
+        limit = uploads.limits()
         qcontext = {
             "values": values,
             "errors": errors,
@@ -465,9 +470,10 @@ class SupportFormController(http.Controller):
             ),
             "organisation": self._etp_user_organisation(),
             "is_public": request.env.user._is_public(),
-            "max_file_mb": self._etp_format_mb(max_file_mb),
-            "max_total_mb": self._etp_format_mb(max_total_mb),
-            "max_files": MAX_FILES,
+            "max_file_mb": uploads.format_mb(limit["max_file_mb"]),
+            "max_total_mb": uploads.format_mb(limit["max_total_mb"]),
+            "max_files": limit["max_files"],
+            "accept": ",".join(f".{ext}" for ext in limit["extensions"]),
             "consent_version": CONSENT_VERSION,
             "honeypot_field": HONEYPOT_FIELD,
         }
@@ -494,17 +500,7 @@ class SupportFormController(http.Controller):
         return value.strip() if isinstance(value, str) else ""
 
     def _etp_param_number(self, key, default):
-        raw = request.env["ir.config_parameter"].sudo().get_param(key)
-        try:
-            value = float(raw) if raw not in (None, False, "") else default
-        except ValueError:
-            _logger.warning("System parameter %s=%r is not a number", key, raw)
-            value = default
-        return max(value, 0)
-
-    @staticmethod
-    def _etp_format_mb(value):
-        return f"{value:g}"
+        return uploads.param_number(key, default)
 
     @staticmethod
     def _etp_subject_from(description):

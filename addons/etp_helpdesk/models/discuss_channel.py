@@ -77,7 +77,7 @@ class DiscussChannel(models.Model):
             lambda m: m.message_type == "comment"
         ).sorted("id")
         visitor_messages = messages.filtered(self._etp_is_visitor_message)
-        partner, email = self._etp_livechat_requester(visitor_messages)
+        partner, email, suggested = self._etp_livechat_requester(visitor_messages)
         visitor_name = self._etp_livechat_visitor_name(visitor_messages)
         team = self.env["helpdesk.ticket.team"]
         if self.livechat_channel_id:
@@ -93,6 +93,12 @@ class DiscussChannel(models.Model):
             "partner_email": partner.email or email,
             "requester_browser_tz": self._etp_livechat_browser_tz(),
         }
+        if suggested:
+            vals.update(
+                self.env["helpdesk.ticket"]._etp_suggestion_vals(
+                    suggested, "email", email
+                )
+            )
         if team:
             vals["team_id"] = team.id
             # helpdesk_mgmt's auto-assignment, as for a ticket created in the
@@ -198,30 +204,37 @@ class DiscussChannel(models.Model):
         )
 
     def _etp_livechat_requester(self, visitor_messages):
-        """Return ``(partner, email)`` of the visitor as far as it is known:
-        the logged-in portal user, the website visitor's contact, or an
-        existing contact with an email the visitor typed. No contact is
-        created; an unknown typed email is returned for the ticket."""
+        """Return ``(partner, email, suggested)`` for the visitor.
+
+        A logged-in visitor is who they are: the portal user in the
+        conversation, or the contact of the website visitor (a visitor gets
+        one by logging in). A typed email is only a claim: it gives the
+        ticket's email and, when an existing contact has it, that contact as
+        a suggestion the operator confirms; the ticket is not theirs before.
+        No contact is created."""
         Partner = self.env["res.partner"]
         portal_partner = self.channel_member_ids.partner_id.filtered(
             lambda p: p.partner_share and p.user_ids and not p.is_public
         )[:1]
         if portal_partner:
-            return portal_partner, False
+            return portal_partner, False, Partner
         # sudo: website.visitor - the visitor's contact is read for the operator
         # of the conversation, who may not be a live chat user.
         visitor_partner = self.sudo().livechat_visitor_id.partner_id
         if visitor_partner:
-            return Partner.browse(visitor_partner.id), False
+            return Partner.browse(visitor_partner.id), False, Partner
         text = "\n".join(html2plaintext(m.body or "") for m in visitor_messages)
         emails = list(dict.fromkeys(email_re.findall(text)))
         if not emails:
-            return Partner, False
+            return Partner, False, Partner
         partners = self.env["mail.thread"]._mail_find_partner_from_emails(
             emails, force_create=False
         )
-        found = next((p for p in partners if p), Partner)
-        return found, False if found else emails[0]
+        found = next(
+            ((p, email) for p, email in zip(partners, emails, strict=True) if p),
+            (Partner, emails[0]),
+        )
+        return Partner, found[1], found[0]
 
     def _etp_livechat_visitor_name(self, visitor_messages):
         first = visitor_messages[:1]

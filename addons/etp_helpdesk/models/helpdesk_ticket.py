@@ -4,7 +4,7 @@ from collections import defaultdict
 import pytz
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html2plaintext
 
 from odoo.addons.base.models.res_partner import _tz_get
@@ -39,6 +39,10 @@ PROCEDURE_KINDS = [
     ("eis_44", "EIS notice, 44-FZ"),
     ("eis_223", "EIS notice, 223-FZ"),
     ("platform", "Platform number"),
+]
+SUGGESTION_SOURCES = [
+    ("inn", "INN given in the request"),
+    ("email", "Email typed by the chat visitor"),
 ]
 
 
@@ -132,6 +136,26 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         help="When the requester's personal data was removed from the ticket "
         "(retention term reached, or consent withdrawn).",
+    )
+    # A typed INN or email is a claim anyone can make: the contact it finds
+    # is only suggested, an operator links it (then its portal sees the ticket)
+    suggested_partner_id = fields.Many2one(
+        "res.partner",
+        string="Suggested Requester",
+        readonly=True,
+        copy=False,
+        help="The organisation whose INN the request gives, or the contact whose "
+        "email a chat visitor typed. Not linked to the ticket until an operator "
+        "confirms it: anyone can type an INN or an address.",
+    )
+    suggestion_source = fields.Selection(
+        SUGGESTION_SOURCES, string="Suggested By", readonly=True, copy=False
+    )
+    suggestion_hint = fields.Char(
+        string="Suggested From",
+        readonly=True,
+        copy=False,
+        help="The INN or the email the suggestion was found by.",
     )
     checklist_ids = fields.One2many(
         "helpdesk.ticket.checklist",
@@ -352,6 +376,54 @@ class HelpdeskTicket(models.Model):
                 for ticket in self
             ]
         )
+    def action_link_suggested_partner(self):
+        """Make the suggested contact or organisation the ticket's requester,
+        as the operator confirmed: from now on its portal users see the ticket
+        and a suggested person follows it."""
+        self.ensure_one()
+        partner = self.suggested_partner_id
+        if not partner:
+            raise UserError(self.env._("This ticket has no suggested requester."))
+        reason = self._etp_suggestion_reason()
+        self.write(
+            {
+                "partner_id": partner.id,
+                "suggested_partner_id": False,
+                "suggestion_source": False,
+                "suggestion_hint": False,
+            }
+        )
+        if not partner.is_company and partner.email:
+            self.message_subscribe(partner_ids=partner.ids)
+        self.message_post(
+            body=self.env._(
+                "Requester linked: %(partner)s (%(reason)s).",
+                partner=partner.display_name,
+                reason=reason,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return True
+
+    def action_dismiss_suggested_partner(self):
+        """Drop the suggestion: the requester stays unknown."""
+        self.ensure_one()
+        if not self.suggested_partner_id:
+            return True
+        body = self.env._(
+            "Suggested requester dismissed: %(partner)s (%(reason)s).",
+            partner=self.suggested_partner_id.display_name,
+            reason=self._etp_suggestion_reason(),
+        )
+        self.write(
+            {
+                "suggested_partner_id": False,
+                "suggestion_source": False,
+                "suggestion_hint": False,
+            }
+        )
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return True
 
     @api.model
     def _etp_prepare_intake_vals(self, vals, intake_teams):
@@ -369,12 +441,15 @@ class HelpdeskTicket(models.Model):
             if numbers:
                 vals["procedure_number"] = numbers[0]
         partner = Partner.browse(vals.get("partner_id"))
-        if not partner:
+        if not partner and not vals.get("suggested_partner_id"):
             inns = extraction.extract_inns(text)
             company = Partner.sudo()._etp_find_by_inn(inns)[:1]
             if company:
+                # Anyone can type an INN: the organisation is suggested, not
+                # linked (its portal users would see a stranger's request). Its
+                # procurement role and time zone still help to route it.
                 partner = company
-                vals["partner_id"] = company.id
+                vals.update(self._etp_suggestion_vals(company, "inn", company.vat))
         team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
         if not vals.get("audience"):
             if team.audience in ("customer", "supplier"):
@@ -404,6 +479,23 @@ class HelpdeskTicket(models.Model):
             if category:
                 vals["category_id"] = category.id
         return vals
+
+    @api.model
+    def _etp_suggestion_vals(self, partner, source, hint):
+        """Ticket values that suggest ``partner`` as the requester."""
+        return {
+            "suggested_partner_id": partner.id,
+            "suggestion_source": source,
+            "suggestion_hint": hint,
+        }
+
+    def _etp_suggestion_reason(self):
+        self.ensure_one()
+        sources = dict(
+            self._fields["suggestion_source"]._description_selection(self.env)
+        )
+        source = sources.get(self.suggestion_source, "")
+        return f"{source}: {self.suggestion_hint}" if self.suggestion_hint else source
 
     def _etp_sync_checklist(self, new=False):
         """Bring the playbook lines of the tickets in line with their category:
@@ -475,16 +567,37 @@ class HelpdeskTicket(models.Model):
         self._etp_drop_external_followers(before)
         return result
 
+    def message_post(self, **kwargs):
+        """The mail gateway posts an incoming email after ``message_update``
+        and subscribes its author then. An author outside the requester's
+        organisation (a reply-all from a CC, a forwarded notification) is kept
+        as the message's author but does not follow the ticket: a follower
+        reads it on the portal and gets every later message."""
+        if self.env.context.get("from_alias") and not self.env.context.get(
+            "mail_create_nosubscribe"
+        ):
+            author = self.env["res.partner"].sudo().browse(kwargs.get("author_id"))
+            if author and not self._etp_may_follow(author):
+                self = self.with_context(mail_create_nosubscribe=True)
+        return super().message_post(**kwargs)
+
+    def _etp_may_follow(self, partner):
+        """Whether the mail gateway may subscribe ``partner`` to this ticket:
+        an internal user, or someone of the requester's organisation."""
+        self.ensure_one()
+        requester = self.partner_id.commercial_partner_id
+        if requester and partner.commercial_partner_id == requester:
+            return True
+        return any(not user.share for user in partner.user_ids)
+
     def _etp_drop_external_followers(self, kept_partner_ids):
         """Unsubscribe the followers added by the mail gateway (CC and To of an
         email) who are neither internal users nor the requester's
         organisation."""
         for ticket in self:
-            requester = ticket.partner_id.commercial_partner_id
             added = ticket.message_partner_ids.filtered(
-                lambda p, requester=requester: p.id not in kept_partner_ids
-                and not any(not u.share for u in p.user_ids)
-                and not (requester and p.commercial_partner_id == requester)
+                lambda p, ticket=ticket: p.id not in kept_partner_ids
+                and not ticket._etp_may_follow(p)
             )
             if added:
                 ticket.message_unsubscribe(partner_ids=added.ids)

@@ -20,6 +20,8 @@ CONSENT_STATES = [
     ("withdrawn", "Withdrawn"),
     ("anonymised", "Anonymised"),
 ]
+# First key of the advisory lock taken per form submission token.
+SUBMISSION_LOCK_NAMESPACE = 0x45545031  # "ETP1"
 
 
 class HelpdeskTicketConsent(models.Model):
@@ -183,6 +185,21 @@ class HelpdeskTicketConsent(models.Model):
                 consents=consents.filtered(lambda c: c.partner_id in renewed),
             )
         return consents
+    submission_token = fields.Char(
+        readonly=True,
+        copy=False,
+        help="One-time token of the form page the request was sent from: the "
+        "same page sent again (a retry after an error, a double click) shows "
+        "this ticket instead of creating another.",
+    )
+
+    _sql_constraints = [
+        (
+            "submission_token_unique",
+            "unique (submission_token)",
+            "This form was already sent.",
+        )
+    ]
 
     @api.model
     def _etp_count_recent(self, ip_address, hours=1):
@@ -220,3 +237,21 @@ class HelpdeskTicketConsent(models.Model):
                 "anonymised_at": fields.Datetime.now(),
             }
         )
+    def _etp_submitted_ticket(self, token):
+        """The ticket already created from the form page of ``token``, if any.
+
+        A submission of the same page still running (a double click, a
+        browser retry) is waited for: the advisory lock is held by the first
+        one until it commits. What it committed is then read through a fresh
+        cursor, since this transaction's snapshot may be older.
+        """
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+            [SUBMISSION_LOCK_NAMESPACE, token],
+        )
+        with self.env.registry.cursor() as cr:
+            consent = self.with_env(self.env(cr=cr, su=True)).search(
+                [("submission_token", "=", token)], limit=1
+            )
+            ticket_id = consent.ticket_id.id
+        return self.env["helpdesk.ticket"].browse(ticket_id).sudo()

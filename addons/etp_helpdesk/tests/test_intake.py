@@ -39,8 +39,20 @@ class TestIntake(EtpHelpdeskCommon):
         )
         self.assertEqual(ticket.procedure_number, "0373100000124000456")
         self.assertEqual(ticket.procedure_kind, "eis_44")
-        self.assertEqual(ticket.partner_id, self.org_supplier)
-        self.assertEqual(ticket.audience, "supplier")
+        # the organisation of the INN is suggested, not linked; its
+        # procurement role still routes the ticket
+        self.assertFalse(ticket.partner_id)
+        self.assertRecordValues(
+            ticket,
+            [
+                {
+                    "suggested_partner_id": self.org_supplier.id,
+                    "suggestion_source": "inn",
+                    "suggestion_hint": "7736050003",
+                    "audience": "supplier",
+                }
+            ],
+        )
 
     def test_procedure_kind(self):
         ticket = self._ticket(procedure_number="32312345678")

@@ -231,7 +231,7 @@ class TestLivechatTicket(LivechatTicketCommon):
 
     def test_ticket_from_customer_chat_and_typed_email(self):
         """A customers' chat lands in the customers' line-1 team; the email the
-        visitor typed finds the existing contact."""
+        visitor typed finds the existing contact, who is only suggested."""
         channel = self._session(self.livechat_customer, guest=self.guest)
         self._guest_says(
             channel,
@@ -241,7 +241,10 @@ class TestLivechatTicket(LivechatTicketCommon):
         ticket = self._run_command(channel, self.chat_operator)
         self.assertEqual(ticket.team_id, self.team_customer_l1)
         self.assertEqual(ticket.audience, "customer")
-        self.assertEqual(ticket.partner_id, self.contact_customer)
+        self.assertFalse(ticket.partner_id)
+        self.assertEqual(ticket.partner_email, "Smirnova@Hospital1.example.ru")
+        self.assertEqual(ticket.suggested_partner_id, self.contact_customer)
+        self.assertEqual(ticket.suggestion_source, "email")
         self.assertEqual(
             ticket.name,
             "Не открывается протокол. Моя почта: Smirnova@Hospital1.example.ru",

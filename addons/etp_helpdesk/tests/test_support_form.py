@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import secrets
 from datetime import timedelta
 
 from lxml import html
@@ -55,13 +56,22 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
     def _set_param(self, key, value):
         self.env["ir.config_parameter"].sudo().set_param(key, value)
 
-    def _form_token(self):
-        """Open the form like a browser and return its CSRF token."""
+    def _form_tokens(self):
+        """Open the form like a browser and return its CSRF token and its
+        one-time submission token."""
         response = self.url_open("/support")
         self.assertEqual(response.status_code, 200)
-        return html.fromstring(response.content).xpath(
-            "//form[hasclass('o_etp_support_form')]//input[@name='csrf_token']/@value"
+        form = html.fromstring(response.content).xpath(
+            "//form[hasclass('o_etp_support_form')]"
         )[0]
+        return (
+            form.xpath(".//input[@name='csrf_token']/@value")[0],
+            form.xpath(".//input[@name='submission_token']/@value")[0],
+        )
+
+    def _form_token(self):
+        """Open the form like a browser and return its CSRF token."""
+        return self._form_tokens()[0]
 
     def _payload(self, **values):
         payload = {
@@ -80,8 +90,10 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
 
     def _post(self, files=None, allow_redirects=True, csrf_token=True, **values):
         data = self._payload(**values)
+        page_csrf, page_submission = self._form_tokens()
+        data.setdefault("submission_token", page_submission)
         if csrf_token is True:
-            csrf_token = self._form_token()
+            csrf_token = page_csrf
         if csrf_token:
             data["csrf_token"] = csrf_token
         return self.url_open(
@@ -464,11 +476,17 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
         tickets already in the database."""
         self._set_param("etp_helpdesk.form_rate_limit_per_hour", "1000")
         token = self._form_token()
-        data = self._payload(csrf_token=token)
-        self.url_open("/support", data=data, allow_redirects=False)  # warm-up
+
+        def data():
+            # each POST from a new page of the form
+            return self._payload(
+                csrf_token=token, submission_token=secrets.token_urlsafe(24)
+            )
+
+        self.url_open("/support", data=data(), allow_redirects=False)  # warm-up
         self.env.invalidate_all()
         with self.assertQueryCount(QUERIES_FORM_POST):
-            response = self.url_open("/support", data=data, allow_redirects=False)
+            response = self.url_open("/support", data=data(), allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         for i in range(30):
             self._ticket(
@@ -478,7 +496,7 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
             )
         self.env.invalidate_all()
         with self.assertQueryCount(QUERIES_FORM_POST):
-            response = self.url_open("/support", data=data, allow_redirects=False)
+            response = self.url_open("/support", data=data(), allow_redirects=False)
         self.assertEqual(response.status_code, 303)
 
     # ------------------------------------------------------------------
@@ -504,6 +522,7 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
 # Measured on the anonymous POST of a valid form without attachments: rate
 # limit count, contact by email, intake (team, category, sequence, stage),
 # ticket insert and its creation message, requester note (with the INN
-# look-up), consent insert, then the flush of the stored computes; in the
-# suite's database, where etp_escalation and etp_incident add their hooks.
-QUERIES_FORM_POST = 37
+# look-up), consent insert, then the flush of the stored computes; the lock
+# and look-up of the page's submission token (2); in the suite's database,
+# where etp_escalation and etp_incident add their hooks.
+QUERIES_FORM_POST = 39

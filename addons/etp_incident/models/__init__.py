@@ -8,3 +8,4 @@ from . import helpdesk_emergency_case
 from . import helpdesk_emergency_case_line
 from . import helpdesk_ticket
 from . import helpdesk_personal_data
+from . import mail_mail

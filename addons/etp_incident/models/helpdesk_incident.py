@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -13,7 +13,7 @@ from odoo.tools import email_domain_extract, email_normalize, html2plaintext
 
 from odoo.addons.etp_helpdesk.lib import deadlines
 
-from ..lib import it_status
+from ..lib import backoff, it_status
 
 _logger = logging.getLogger(__name__)
 
@@ -44,6 +44,19 @@ OPEN_STATES = ("new", "handed_to_it", "in_progress")
 DONE_STATES = ("resolved", "closed")
 
 IT_EMAIL_PARAM = "etp_incident.it_email"
+IT_MAIL_ALERT_PARAM = "etp_incident.it_mail_alert_after"
+DEFAULT_IT_MAIL_ALERT_AFTER = 3
+# Delivery of the hand-off email: queued, accepted by the outgoing mail server,
+# or failed and retried (with backoff, until accepted).
+IT_MAIL_STATES = [
+    ("pending", "Sending"),
+    ("sent", "Sent"),
+    ("retrying", "Not sent, retrying"),
+]
+# A hand-off email still queued this long after the hand-off is sent by the
+# retry cron (the immediate sending after the commit did not happen).
+IT_MAIL_STUCK_MINUTES = 5
+IT_MAIL_BATCH_SIZE = 20
 WEBHOOK_URL_PARAM = "etp_incident.webhook_url"
 WEBHOOK_SECRET_PARAM = "etp_incident.webhook_secret"
 
@@ -100,6 +113,39 @@ class HelpdeskIncident(models.Model):
         copy=False,
         help="Message-Id of the hand-off email: IT's replies refer to it and "
         "come back into this incident.",
+    )
+    it_mail_id = fields.Many2one(
+        "mail.mail",
+        string="IT Email",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="base.group_system",
+    )
+    it_mail_state = fields.Selection(
+        IT_MAIL_STATES,
+        string="IT Email Delivery",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Whether the outgoing mail server accepted the hand-off email. "
+        "A failed email is retried (after 1, 2, 4 … minutes, at most hourly) "
+        "until it is accepted; the supervisors are told after a few failures.",
+    )
+    it_mail_attempts = fields.Integer(
+        string="Failed Sending Attempts", readonly=True, copy=False
+    )
+    it_mail_error = fields.Char(string="Last Sending Error", readonly=True, copy=False)
+    it_mail_next_attempt_at = fields.Datetime(
+        string="Next Sending Attempt", readonly=True, copy=False
+    )
+    it_mail_sent_at = fields.Datetime(
+        string="IT Email Sent at", readonly=True, copy=False
+    )
+    it_mail_alerted = fields.Boolean(
+        string="Supervisors Told", readonly=True, copy=False
     )
     webhook_ids = fields.One2many(
         "helpdesk.incident.webhook", "incident_id", string="Webhook Deliveries"
@@ -163,6 +209,17 @@ class HelpdeskIncident(models.Model):
 
     def action_close(self):
         self._etp_set_state("closed", ["resolved"])
+
+    def action_retry_it_mail(self):
+        """Send the hand-off emails that failed again, now (by the cron)."""
+        retrying = self.filtered(lambda i: i.it_mail_state == "retrying")
+        retrying.sudo().write({"it_mail_next_attempt_at": fields.Datetime.now()})
+        cron = self.env.ref(
+            "etp_incident.ir_cron_helpdesk_incident_it_mail_retry",
+            raise_if_not_found=False,
+        )
+        if cron and retrying:
+            cron.sudo()._trigger()
 
     def action_view_webhooks(self):
         self.ensure_one()
@@ -275,12 +332,20 @@ class HelpdeskIncident(models.Model):
     def _etp_send_it_email(self, it_partner):
         """Post the structured hand-off email in the incident's thread, to the
         IT contact. Its Message-Id is kept: IT's replies refer to it, so the
-        mail gateway brings them back into this incident."""
+        mail gateway brings them back into this incident.
+
+        The email is kept (no auto-delete) and followed: it is sent after the
+        commit, and if the outgoing mail server refuses it or cannot be
+        reached, ``_cron_retry_it_mail`` sends it again until it is accepted
+        (see ``mail.mail._postprocess_sent_message``)."""
         template = self.env.ref("etp_incident.mail_template_incident_it_handoff")
         self.message_subscribe(partner_ids=it_partner.ids)
+        Mail = self.env["mail.mail"].sudo()
         for incident in self:
             author = incident._etp_message_author()
-            message = incident.message_post_with_source(
+            message = incident.with_context(
+                mail_notify_force_send=False
+            ).message_post_with_source(
                 template,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
@@ -288,8 +353,175 @@ class HelpdeskIncident(models.Model):
                 author_id=author.id,
                 email_from=author.email_formatted,
                 email_layout_xmlid="mail.mail_notification_light",
+                auto_delete=False,
             )
-            incident.it_message_id = message[:1].message_id
+            mail = Mail.search([("mail_message_id", "=", message[:1].id)], limit=1)
+            incident.sudo().write(
+                {
+                    "it_message_id": message[:1].message_id,
+                    "it_mail_id": mail.id,
+                    "it_mail_state": "pending",
+                    "it_mail_attempts": 0,
+                    "it_mail_error": False,
+                    "it_mail_alerted": False,
+                    "it_mail_next_attempt_at": fields.Datetime.now()
+                    + timedelta(minutes=IT_MAIL_STUCK_MINUTES),
+                }
+            )
+            mail.send_after_commit()
+
+    def _etp_it_mail_outcome(self, mail):
+        """Record what became of the hand-off email ``mail`` of these
+        incidents after a sending attempt: sent, or one more failure (then
+        the next attempt's time, and the supervisors' to-do once the
+        failures reach the configured number)."""
+        now = fields.Datetime.now()
+        if mail.state == "sent":
+            self.write(
+                {
+                    "it_mail_state": "sent",
+                    "it_mail_sent_at": now,
+                    "it_mail_error": False,
+                    "it_mail_next_attempt_at": False,
+                }
+            )
+            self._etp_close_it_mail_alerts()
+            return
+        alert_after = self._etp_it_mail_alert_after()
+        for incident in self:
+            attempts = incident.it_mail_attempts + 1
+            delay = backoff.backoff_seconds(attempts)
+            incident.write(
+                {
+                    "it_mail_state": "retrying",
+                    "it_mail_attempts": attempts,
+                    "it_mail_error": (mail.failure_reason or "")[:500] or False,
+                    "it_mail_next_attempt_at": now + timedelta(seconds=delay),
+                }
+            )
+            _logger.info(
+                "IT hand-off email of %s not sent (attempt %s), next try in %ss: %s",
+                incident.name,
+                attempts,
+                delay,
+                mail.failure_reason,
+            )
+        self.filtered(
+            lambda i: i.it_mail_attempts >= alert_after and not i.it_mail_alerted
+        )._etp_alert_it_mail_failure()
+
+    @api.model
+    def _etp_it_mail_alert_after(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(IT_MAIL_ALERT_PARAM)
+        try:
+            return max(int(value), 1) if value else DEFAULT_IT_MAIL_ALERT_AFTER
+        except ValueError:
+            return DEFAULT_IT_MAIL_ALERT_AFTER
+
+    @api.model
+    def _etp_it_mail_supervisors(self):
+        group = self.env.ref("etp_escalation.group_etp_supervisor")
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search([("groups_id", "in", group.id), ("share", "=", False)])
+        )
+
+    def _etp_alert_it_mail_failure(self):
+        """One to-do per supervisor of the incident's company: the hand-off
+        email keeps failing, so IT may not know of the incident."""
+        if not self:
+            return
+        supervisors = self._etp_it_mail_supervisors()
+        todo = self.env.ref("etp_incident.mail_activity_type_it_mail_failed")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for incident in self:
+            summary = incident.env._(
+                "IT has not been emailed: %(name)s", name=incident.name
+            )
+            note = escape(
+                incident.env._(
+                    "The hand-off email of incident %(name)s could not be sent "
+                    "(failed attempts: %(count)s; last error: %(error)s). It is "
+                    "still retried; meanwhile hand the incident to IT by phone or "
+                    "messenger.",
+                    name=incident.name,
+                    count=incident.it_mail_attempts,
+                    error=incident.it_mail_error or "—",
+                )
+            )
+            vals_list.extend(
+                {
+                    "res_model_id": model_id,
+                    "res_id": incident.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": note,
+                    "user_id": user.id,
+                }
+                for user in supervisors
+                if incident.company_id in user.company_ids
+            )
+        if vals_list:
+            # no "assigned to you" email: the outgoing mail server is likely
+            # the very thing that fails
+            self.env["mail.activity"].sudo().with_context(
+                mail_activity_quick_update=True
+            ).create(vals_list)
+        self.write({"it_mail_alerted": True})
+
+    def _etp_close_it_mail_alerts(self):
+        """The email went at last: the supervisors' to-dos are done."""
+        alerted = self.filtered("it_mail_alerted")
+        if not alerted:
+            return
+        todo = self.env.ref("etp_incident.mail_activity_type_it_mail_failed")
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", alerted.ids),
+                    ("activity_type_id", "=", todo.id),
+                ]
+            )
+        )
+        activities.action_feedback(
+            feedback=self.env._("The hand-off email was sent after all.")
+        )
+        alerted.write({"it_mail_alerted": False})
+
+    @api.model
+    def _cron_retry_it_mail(self, limit=IT_MAIL_BATCH_SIZE):
+        """Send again the hand-off emails whose next attempt is due, and the
+        ones still queued long after the hand-off; one connection to the mail
+        server per batch."""
+        now = fields.Datetime.now()
+        domain = [
+            ("it_mail_state", "in", ("pending", "retrying")),
+            ("it_mail_next_attempt_at", "<=", now),
+        ]
+        incidents = self.sudo().search(
+            domain, order="it_mail_next_attempt_at, id", limit=limit
+        )
+        lost = incidents.filtered(lambda i: not i.it_mail_id)
+        for incident in lost:
+            # the email was deleted (by hand): hand off by a new one
+            it_partner = self._etp_it_partner()
+            if it_partner:
+                incident._etp_send_it_email(it_partner)
+        sent = (incidents - lost).filtered(lambda i: i.it_mail_id.state == "sent")
+        for incident in sent:
+            incident._etp_it_mail_outcome(incident.it_mail_id)
+        mails = (incidents - lost - sent).it_mail_id
+        if mails:
+            mails.filtered(lambda m: m.state != "outgoing").mark_outgoing()
+            mails.send()
+        self.env["ir.cron"]._notify_progress(
+            done=len(incidents), remaining=self.sudo().search_count(domain)
+        )
 
     def _etp_backend_url(self):
         self.ensure_one()

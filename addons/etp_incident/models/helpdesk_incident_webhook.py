@@ -21,20 +21,13 @@ import requests
 from odoo import api, fields, models
 
 from ..lib import signature
+from ..lib.backoff import backoff_seconds
 from .helpdesk_incident import WEBHOOK_SECRET_PARAM, WEBHOOK_URL_PARAM
 
 _logger = logging.getLogger(__name__)
 
-BACKOFF_FIRST_SECONDS = 60
-BACKOFF_MAX_SECONDS = 3600
 BATCH_SIZE = 20
 TIMEOUT_SECONDS = 10
-
-
-def backoff_seconds(attempts):
-    """Delay before the next try after ``attempts`` failed tries: 1, 2, 4 …
-    minutes, at most one hour."""
-    return min(BACKOFF_FIRST_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
 
 
 class HelpdeskIncidentWebhook(models.Model):

@@ -5,7 +5,13 @@ from odoo import fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
-from .helpdesk_incident import IT_EMAIL_PARAM, WEBHOOK_SECRET_PARAM, WEBHOOK_URL_PARAM
+from .helpdesk_incident import (
+    DEFAULT_IT_MAIL_ALERT_AFTER,
+    IT_EMAIL_PARAM,
+    IT_MAIL_ALERT_PARAM,
+    WEBHOOK_SECRET_PARAM,
+    WEBHOOK_URL_PARAM,
+)
 
 MIN_SECRET_LENGTH = 16
 
@@ -18,6 +24,13 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=IT_EMAIL_PARAM,
         help="Every registered incident is emailed here at once; IT's replies "
         "come back into the incident.",
+    )
+    etp_incident_it_mail_alert_after = fields.Integer(
+        string="Tell Supervisors After",
+        config_parameter=IT_MAIL_ALERT_PARAM,
+        default=DEFAULT_IT_MAIL_ALERT_AFTER,
+        help="Failed attempts to send the hand-off email after which the "
+        "supervisors get a to-do; the email is retried until sent.",
     )
     etp_incident_webhook_url = fields.Char(
         string="IT Webhook URL",
@@ -46,6 +59,13 @@ class ResConfigSettings(models.TransientModel):
                     self.env._("%(email)s is not an email address.", email=email)
                 )
             self.etp_incident_it_email = normalized
+        if self.etp_incident_it_mail_alert_after < 1:
+            raise ValidationError(
+                self.env._(
+                    "Tell the supervisors after at least one failed attempt to "
+                    "send the hand-off email."
+                )
+            )
         url = (self.etp_incident_webhook_url or "").strip()
         if url:
             parsed = urlparse(url)
