@@ -8,8 +8,8 @@ from odoo.http import request
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
-from .personal_data import check_portal_consent
 from . import uploads
+from .personal_data import check_portal_consent
 
 # Fields of the portal form that are given back to the person when the
 # submission is refused, so that nothing they typed is lost.

@@ -376,6 +376,7 @@ class HelpdeskTicket(models.Model):
                 for ticket in self
             ]
         )
+
     def action_link_suggested_partner(self):
         """Make the suggested contact or organisation the ticket's requester,
         as the operator confirmed: from now on its portal users see the ticket

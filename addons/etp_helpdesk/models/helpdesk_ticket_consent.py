@@ -185,6 +185,7 @@ class HelpdeskTicketConsent(models.Model):
                 consents=consents.filtered(lambda c: c.partner_id in renewed),
             )
         return consents
+
     submission_token = fields.Char(
         readonly=True,
         copy=False,
@@ -237,6 +238,7 @@ class HelpdeskTicketConsent(models.Model):
                 "anonymised_at": fields.Datetime.now(),
             }
         )
+
     def _etp_submitted_ticket(self, token):
         """The ticket already created from the form page of ``token``, if any.
 
