@@ -1,4 +1,7 @@
 from . import mail_thread
+from . import res_company
+from . import ir_module_module
+from . import ir_http
 from . import res_partner
 from . import helpdesk_ticket_team
 from . import helpdesk_playbook_step
