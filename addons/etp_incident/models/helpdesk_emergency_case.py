@@ -444,6 +444,8 @@ class HelpdeskEmergencyCase(models.Model):
         the reminder points before the deadline, each point once per line, and
         send each responsible operator a summary. Works in batches; a case that
         fails is logged and the others go on."""
+        # Crons run without a language: write in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         now = fields.Datetime.now()
         Line = self.env["helpdesk.emergency.case.line"]
         domain = Line._etp_reminder_due_domain(now)
