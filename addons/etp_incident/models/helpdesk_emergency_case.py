@@ -302,6 +302,8 @@ class HelpdeskEmergencyCase(models.Model):
         """Create a child ticket per organisation that has none yet and send
         it the instructions (template), posted on the ticket so that replies
         thread into it."""
+        if not self.env.lang:  # data loading, a cron: the company's language
+            self = self.with_context(lang=self.env.company._etp_lang())
         self.ensure_one()
         self.check_access("write")
         if self.state not in ("draft", "in_progress"):
