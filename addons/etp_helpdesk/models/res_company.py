@@ -9,8 +9,9 @@ class ResCompany(models.Model):
         """The language the company's people read: its partner's language,
         else the default language of new contacts, else English."""
         company = self[:1] or self.env.company
-        lang = company.sudo().partner_id.lang or self.env["ir.default"].sudo()._get(
-            "res.partner", "lang"
-        )
-        installed = dict(self.env["res.lang"].get_installed())
-        return lang if lang in installed else "en_US"
+        lang = company.sudo().partner_id.lang
+        if not lang:
+            lang = self.env["ir.default"].sudo()._get("res.partner", "lang")
+        if not lang or not self.env["res.lang"]._get_data(code=lang).code:
+            return "en_US"
+        return lang

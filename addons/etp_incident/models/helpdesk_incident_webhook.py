@@ -135,8 +135,6 @@ class HelpdeskIncidentWebhook(models.Model):
         endpoint is likely down; the others are tried at the next run) so a
         dead endpoint costs one timeout a minute, not one per delivery.
         """
-        # Crons run without a language: write in the company's.
-        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         ICP = self.env["ir.config_parameter"].sudo()
         url = (ICP.get_param(WEBHOOK_URL_PARAM) or "").strip()
         secret = ICP.get_param(WEBHOOK_SECRET_PARAM) or ""
