@@ -66,7 +66,7 @@ def main(argv):
     odoo.tools.config.parse_config(["-c", config, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(dbname)
     with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+        env = api.Environment(cr, SUPERUSER_ID, {"lang": "ru_RU"})
         if "--list-logins" in argv:
             list_logins(env)
         else:

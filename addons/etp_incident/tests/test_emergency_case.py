@@ -118,9 +118,7 @@ class EmergencyCaseCommon(EtpHelpdeskCommon):
 
     def _messages(self, tickets, template_xmlid):
         subject_start = (
-            "Напоминание"
-            if template_xmlid.endswith("reminder")
-            else "что нужно сделать"
+            "Reminder" if template_xmlid.endswith("reminder") else "what to do by"
         )
         return self.env["mail.message"].search(
             [
@@ -191,7 +189,7 @@ class TestEmergencyCase(EmergencyCaseCommon):
         self.assertIn("26.11.2026 14:00 Asia/Yekaterinburg", first_message.body)
         second_message = messages.filtered(lambda m: m.res_id == lines[1].ticket_id.id)
         self.assertIn("26.11.2026 12:00 МСК", second_message.body)
-        self.assertNotIn("(", second_message.subject.split("до ")[1])
+        self.assertNotIn("(", second_message.subject.split("what to do by ")[1])
         self.assertEqual(case.deadline_display, "26.11.2026 12:00 МСК")
 
         # nobody is left to send to
