@@ -187,7 +187,7 @@ class TestStoryRegulatorOrder(EtpHelpdeskCommon):
             [
                 ("model", "=", "helpdesk.ticket"),
                 ("res_id", "in", tickets.ids),
-                ("subject", "ilike", "Напоминание"),
+                ("subject", "ilike", "Reminder"),
             ]
         )
         self.assertEqual(len(reminders), 8)

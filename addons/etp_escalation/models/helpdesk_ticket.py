@@ -205,6 +205,12 @@ class HelpdeskTicket(models.Model):
     def refresh_sla(self):
         self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self)
 
+    def action_view_ticket_rating(self):
+        action = super().action_view_ticket_rating()
+        # Upstream names the action in Python, without Russian.
+        action["name"] = self.env._("Ticket Rating")
+        return action
+
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
         if not self.first_response_date and self._etp_is_operator_reply(msg_values):
@@ -342,6 +348,8 @@ class HelpdeskTicket(models.Model):
 
         :return: ``(done, remaining)``
         """
+        # Crons run without a language: write in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         now = fields.Datetime.now()
         branches = []
         companies = self.env["res.company"].sudo().search([("active", "=", True)])

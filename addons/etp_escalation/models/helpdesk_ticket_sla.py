@@ -5,6 +5,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.etp_helpdesk.lib import deadlines
@@ -175,6 +176,16 @@ class HelpdeskTicketSla(models.Model):
                 warning = sla_rules.capped_warning(warning, capped, opened_at, share)
                 deadline = capped
         return deadline, warning
+
+    def _search_expired(self, operator, value):
+        # Upstream's error, in words an operator can read in Russian.
+        if operator not in ("=", "!="):
+            raise UserError(
+                self.env._(
+                    "The filter on breached SLA targets accepts only 'is' and 'is not'."
+                )
+            )
+        return super()._search_expired(operator, value)
 
     @api.depends("sla_id.name", "target_kind")
     def _compute_display_name(self):
@@ -470,6 +481,8 @@ class HelpdeskTicketSla(models.Model):
 
         :return: ``(done, remaining)``
         """
+        # Crons run without a language: write in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         now = fields.Datetime.now()
         Rows = self.sudo()
         breached = Rows.search(

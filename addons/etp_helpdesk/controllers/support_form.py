@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from odoo import fields, http
 from odoo.http import request
-from odoo.tools import email_normalize, plaintext2html
+from odoo.tools import email_normalize, formataddr, plaintext2html
 
 from ..lib import identifiers
 from ..models.helpdesk_ticket_consent import CONSENT_VERSION
@@ -330,9 +330,11 @@ class SupportFormController(http.Controller):
         ticket = (
             request.env["helpdesk.ticket"]
             .sudo()
-            .with_context(mail_create_nosubscribe=True)
+            .with_context(mail_create_nosubscribe=True, mail_create_nolog=is_public)
             .create(vals)
         )
+        if is_public:
+            self._etp_log_creation(ticket, clean, partner)
         if files:
             request.env["ir.attachment"].sudo().create(
                 [
@@ -366,6 +368,23 @@ class SupportFormController(http.Controller):
             }
         )
         return ticket
+
+    def _etp_log_creation(self, ticket, clean, partner):
+        """The creation message of a ticket sent by a visitor who is not
+        logged in, as mail.thread posts it, but by the requester (their contact
+        if the address is known, else their name and address) rather than by
+        the website's public user."""
+        subtype = ticket._creation_subtype()
+        name = clean["contact_name"] or partner.name or ""
+        ticket.message_post(
+            author_id=partner.id,  # False for an unknown address: email_from speaks
+            email_from=formataddr((name, clean["email"])),
+            subtype_id=(subtype or request.env.ref("mail.mt_note")).id,
+            # summary="o_mail_notification" hides the body in the chatter, as
+            # for every creation message.
+            body=Markup('<div summary="o_mail_notification"><p>%s</p></div>')
+            % ticket._creation_message(),
+        )
 
     def _etp_prepare_ticket_vals(self, clean, partner):
         """Ticket values from the cleaned form values only.

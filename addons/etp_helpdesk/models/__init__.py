@@ -1,4 +1,7 @@
 from . import mail_thread
+from . import res_company
+from . import ir_module_module
+from . import ir_http
 from . import res_partner
 from . import helpdesk_ticket_team
 from . import helpdesk_playbook_step
@@ -8,7 +11,6 @@ from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
 from . import discuss_channel
 from . import website
-from . import res_company
 from . import res_config_settings
 from . import helpdesk_personal_data_log
 from . import helpdesk_personal_data

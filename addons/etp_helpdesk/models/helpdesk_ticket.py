@@ -553,7 +553,12 @@ class HelpdeskTicket(models.Model):
         kept on the ticket (``email_cc``) but do not become followers: a
         follower from another organisation would see the ticket on the portal.
         """
+        # The gateway runs without a language: the ticket's texts (its
+        # creation note, "No Subject") are written in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         values = dict(custom_values or {})
+        if not values.get("name") and not msg_dict.get("subject"):
+            values["name"] = self.env._("No Subject")
         if not values.get("channel_id"):
             values["channel_id"] = self.env.ref(
                 "helpdesk_mgmt.helpdesk_ticket_channel_email"
@@ -561,6 +566,20 @@ class HelpdeskTicket(models.Model):
         ticket = super().message_new(msg_dict, custom_values=values)
         ticket._etp_drop_external_followers([])
         return ticket
+
+    def _message_get_suggested_recipients(self):
+        """Upstream's reasons ("Customer", "Customer Email") in our words:
+        a ticket's partner is its requester (a "customer" is a buyer here)."""
+        recipients = super()._message_get_suggested_recipients()
+        reasons = {
+            "Customer": self.env._("Requester"),
+            "Customer Email": self.env._("Requester email"),
+        }
+        for recipient in recipients:
+            recipient["reason"] = reasons.get(
+                recipient.get("reason"), recipient.get("reason")
+            )
+        return recipients
 
     def message_update(self, msg_dict, update_vals=None):
         before = self.message_partner_ids.ids

@@ -52,3 +52,17 @@ class HelpdeskTicketTeam(models.Model):
             order="audience desc, sequence, id",
             limit=1,
         )
+
+    def _retrieve_dashboard(self):
+        """Upstream's dashboard sections with our labels (upstream's Python
+        terms have no Russian)."""
+        sections = super()._retrieve_dashboard()
+        labels = {
+            "helpdesk_mgmt.helpdesk_ticket_action_unassigned": self.env._(
+                "Open Tickets without team"
+            ),
+            "helpdesk_mgmt.helpdesk_ticket_action_opened": self.env._("Open Tickets"),
+        }
+        for section in sections:
+            section["name"] = labels.get(section.get("action"), section["name"])
+        return sections

@@ -202,3 +202,11 @@ class MailThread(models.AbstractModel):
         return super()._routing_create_bounce_email(
             email_from, body_html, message, **mail_values
         )
+
+    def _creation_message(self):
+        """The creation note is written by the system: without a user's
+        language (mail gateway, crons, data loading), in the company's
+        language rather than «Создано: Helpdesk Ticket» half in English."""
+        if not self.env.lang:
+            self = self.with_context(lang=self.env.company._etp_lang())
+        return super()._creation_message()

@@ -338,7 +338,7 @@ class TestLivechatTicket(LivechatTicketCommon):
         )
         self._guest_says(channel, self.guest, VISITOR_TEXT)
         tickets_before = self.env["helpdesk.ticket"].search_count([])
-        with self.assertRaisesRegex(AccessError, "Поставщики — 1 линия"):
+        with self.assertRaisesRegex(AccessError, "Suppliers — line 1"):
             with self.env.cr.savepoint():
                 self._run_command(channel, stranger)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), tickets_before)

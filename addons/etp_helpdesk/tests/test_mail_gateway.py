@@ -157,6 +157,29 @@ class TestMailGateway(EtpHelpdeskCommon):
         with self.assertQueryCount(__system__=QUERIES_PER_EMAIL):
             self._process("q2", subject="Вопрос по заявке 0373100000124000124")
 
+    def test_gateway_writes_in_the_company_language(self):
+        """The mail gateway runs without a language (a cron): the new ticket's
+        texts are in the company's language, not English."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(
+            ["helpdesk_mgmt", "etp_helpdesk"], ["ru_RU"]
+        )
+        self.env.company.partner_id.lang = "ru_RU"
+        gateway = self.env(context={})["mail.thread"]
+        message = EMAIL.format(
+            email_from="smirnova@hospital1.example.ru",
+            to="support-customers@etp-support.example.ru",
+            cc="",
+            subject="",
+            msg_id="no-subject",
+            extra="",
+            body="Добрый день! Не могу войти.",
+        )
+        ticket = self.env["helpdesk.ticket"].browse(
+            gateway.message_process("helpdesk.ticket", message)
+        )
+        self.assertEqual(ticket.name, "Без темы")
+
 
 # Measured on Odoo 18.0 with helpdesk_mgmt 18.0.1.19.5: mail gateway creation of
 # one ticket (routing, partner lookup, ticket, message, followers, notifications),

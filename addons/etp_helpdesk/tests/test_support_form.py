@@ -189,6 +189,31 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
         self.assertEqual(number[0].text_content().strip(), ticket.number)
         self.assertNotIn("/my/ticket/", response.text)
 
+    def test_anonymous_creation_message_is_the_requesters(self):
+        """The chatter shows who wrote, not the website's "Public user"."""
+        public_partner = self.env.ref("base.public_user").partner_id
+        before = self.Ticket.search([])
+        self._post()
+        ticket = self._new_tickets(before)
+        created = ticket.message_ids.filtered(
+            lambda m: m.subtype_id == ticket._creation_subtype()
+        )
+        self.assertEqual(len(created), 1)
+        self.assertFalse(created.author_id)
+        self.assertEqual(
+            created.email_from, '"Пётр Иванов" <petr.ivanov@zavod.example.ru>'
+        )
+        self.assertNotIn(public_partner, ticket.message_ids.author_id)
+
+    def test_anonymous_known_email_writes_as_the_contact(self):
+        before = self.Ticket.search([])
+        self._post(email="kuznetsov@postavka.example.ru")
+        ticket = self._new_tickets(before)
+        created = ticket.message_ids.filtered(
+            lambda m: m.subtype_id == ticket._creation_subtype()
+        )
+        self.assertEqual(created.author_id, self.contact_supplier)
+
     def test_customer_lands_in_customer_line_1(self):
         before = self.Ticket.search([])
         self._post(audience="customer", inn="", procedure_number="")

@@ -86,6 +86,8 @@ class EtpIncidentCallback(http.Controller):
         )
         if not incident:
             return self._answer({"error": "unknown reference"}, 404)
+        # IT's system reads no language: the notes are in the company's.
+        incident = incident.with_context(lang=incident.company_id._etp_lang())
         moved = incident._etp_apply_it_status(state, comment=comment.strip())
         return self._answer(
             {

@@ -302,6 +302,8 @@ class HelpdeskEmergencyCase(models.Model):
         """Create a child ticket per organisation that has none yet and send
         it the instructions (template), posted on the ticket so that replies
         thread into it."""
+        if not self.env.lang:  # data loading, a cron: the company's language
+            self = self.with_context(lang=self.env.company._etp_lang())
         self.ensure_one()
         self.check_access("write")
         if self.state not in ("draft", "in_progress"):
@@ -444,6 +446,8 @@ class HelpdeskEmergencyCase(models.Model):
         the reminder points before the deadline, each point once per line, and
         send each responsible operator a summary. Works in batches; a case that
         fails is logged and the others go on."""
+        # Crons run without a language: write in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         now = fields.Datetime.now()
         Line = self.env["helpdesk.emergency.case.line"]
         domain = Line._etp_reminder_due_domain(now)

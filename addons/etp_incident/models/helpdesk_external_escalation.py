@@ -283,6 +283,8 @@ class HelpdeskExternalEscalation(models.Model):
         """Give our contact one to-do per overdue escalation (open, due date
         passed). ``overdue_notified`` makes it once per due date; moving the
         due date arms it again."""
+        # Crons run without a language: write in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         domain = [
             ("state", "in", OPEN_STATES),
             ("due_date", "<", fields.Date.context_today(self)),

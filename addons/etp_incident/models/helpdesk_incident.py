@@ -634,6 +634,8 @@ class HelpdeskIncident(models.Model):
         status at once. A resolved (or closed) incident solves them and tells
         their requester; an open one leaves a note for the operators (the
         requester sees «Known technical problem» on the portal)."""
+        if not self.env.lang:  # data loading, a cron: the company's language
+            self = self.with_context(lang=self.env.company._etp_lang())
         self.ensure_one()
         if self.state in DONE_STATES:
             self._etp_solve_linked_tickets(tickets)

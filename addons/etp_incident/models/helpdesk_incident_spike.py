@@ -326,6 +326,8 @@ class HelpdeskIncidentSpike(models.Model):
         At most ``limit`` bursts are handled per run; the cron runs again at
         once for the rest.
         """
+        # Crons run without a language: write in the company's.
+        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
         threshold, window = self._etp_spike_parameters()
         now = fields.Datetime.now()
         since = now - max(window * 3, MIN_LOOKBACK)

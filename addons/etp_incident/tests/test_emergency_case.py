@@ -118,9 +118,7 @@ class EmergencyCaseCommon(EtpHelpdeskCommon):
 
     def _messages(self, tickets, template_xmlid):
         subject_start = (
-            "Напоминание"
-            if template_xmlid.endswith("reminder")
-            else "что нужно сделать"
+            "Reminder" if template_xmlid.endswith("reminder") else "what to do by"
         )
         return self.env["mail.message"].search(
             [
@@ -194,7 +192,7 @@ class TestEmergencyCase(EmergencyCaseCommon):
         second_message = messages.filtered(lambda m: m.res_id == lines[1].ticket_id.id)
         self.assertEqual(lines[1].tz_source, "organisation")
         self.assertIn("26.11.2026 12:00 MSK", second_message.body)
-        self.assertNotIn("(", second_message.subject.split("до ")[1])
+        self.assertNotIn("(", second_message.subject.split("what to do by ")[1])
         self.assertEqual(case.deadline_display, "26.11.2026 12:00 МСК")
 
         # nobody is left to send to
@@ -500,6 +498,23 @@ class TestEmergencyCaseReminders(EmergencyCaseCommon):
         self._run_cron(DEADLINE - timedelta(minutes=5))
         self._run_cron(DEADLINE + timedelta(hours=1))
         self.assertEqual(len(self._reminders(case)), 5)
+
+    def test_cron_writes_in_the_company_language(self):
+        """Crons run without a language: the case's chatter is written in the
+        company's, not in English."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["etp_incident"], ["ru_RU"])
+        self.env.company.partner_id.lang = "ru_RU"
+        with freeze_time(NOW):
+            case = self._case(orgs=self.orgs[:2], contacts=self.contacts[:2])
+            case.action_send_instructions()
+        with freeze_time(DEADLINE - timedelta(hours=23, minutes=50)):
+            self.env(context={})["helpdesk.emergency.case"]._cron_send_reminders()
+        summary = case.message_ids.filtered(
+            lambda m: "Напоминание отправлено" in (m.body or "")
+        )
+        self.assertEqual(len(summary), 1)
+        self.assertFalse(self._summaries(case))
 
     def test_a_late_start_sends_one_reminder_not_two(self):
         with freeze_time(DEADLINE - timedelta(hours=5)):

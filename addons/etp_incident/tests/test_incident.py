@@ -65,7 +65,7 @@ class IncidentCommon(EtpHelpdeskCommon):
                     ("model", "=", "helpdesk.ticket"),
                     ("res_id", "in", tickets.ids),
                     ("message_type", "=", "comment"),
-                    ("subject", "ilike", "Техническая проблема устранена"),
+                    ("subject", "ilike", "The technical problem is fixed"),
                 ]
             )
         )

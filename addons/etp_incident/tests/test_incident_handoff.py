@@ -36,7 +36,7 @@ WEBHOOK_CRON_QUERY_COUNT = 6
 REPLY = """\
 From: {sender}
 To: support@etp-support.example.ru
-Subject: Re: [{reference}] Инцидент: Сбой подписи
+Subject: Re: [{reference}] Incident: Сбой подписи
 Message-ID: <{msg_id}@etp-it.example.ru>
 In-Reply-To: {parent}
 References: {parent}
@@ -143,21 +143,21 @@ class TestItEmail(HandoffCommon):
         self.assertEqual(mail.message_id, incident.it_message_id)
         self.assertEqual(
             mail.subject,
-            f"[{incident.name}] Инцидент: Сбой подписи: плагин недоступен",
+            f"[{incident.name}] Incident: Сбой подписи: плагин недоступен",
         )
         body = _it_text(mail.body_html)
         for expected in (
             incident.name,
             "Сбой подписи: плагин недоступен",
-            "Критичность",
-            "критическая",
-            "Электронная подпись",
+            "Severity",
+            "critical",
+            "Electronic signature",
             "24.11.2026 23:05 МСК",
             "Не работает cadesplugin_api.js",
             f"/odoo/helpdesk.incident/{incident.id}",
         ):
             self.assertIn(expected, body)
-        self.assertRegex(body, r"Связанных обращений</td>\s*<td>2</td>")
+        self.assertRegex(body, r"Linked tickets</td>\s*<td>2</td>")
 
     def test_operator_without_email_still_hands_off(self):
         self.operator.partner_id.email = False
