@@ -37,4 +37,9 @@
         "demo/helpdesk_sla_demo.xml",
         "demo/helpdesk_duty_shift_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "etp_escalation/static/tests/tours/**/*",
+        ],
+    },
 }
