@@ -197,11 +197,13 @@ def livechat_operators(env):
                 f"{channel.name}: {', '.join(missing.mapped('name'))} of "
                 f"{team.name} are not its operators"
             )
-        strangers = channel.user_ids - team.user_ids
-        if strangers:
+        # the other audience's operators answer in their own channel
+        others = (teams - team).user_ids - team.user_ids
+        wrong = channel.user_ids & others
+        if wrong:
             problems.append(
-                f"{channel.name}: {', '.join(strangers.mapped('name'))} "
-                f"answer although not in {team.name}"
+                f"{channel.name}: {', '.join(wrong.mapped('name'))} of the other "
+                "audience answer here"
             )
         unable = team.user_ids.filtered(lambda u: livechat_group not in u.groups_id)
         if unable:

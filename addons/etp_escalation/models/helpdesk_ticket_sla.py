@@ -325,12 +325,12 @@ class HelpdeskTicketSla(models.Model):
         tag_ids = frozenset()
         if any(p.tag_ids for p in policies):
             tag_ids = frozenset(ticket.tag_ids.ids)
+        # a ticket no desk holds yet counts as line 1 (as for access)
+        line = ticket.team_id.support_line if ticket.team_id else "1"
         return sla_rules.TicketFacts(
             company_id=ticket.company_id.id or None,
             audience=ticket.audience or None,
-            # a ticket no desk holds yet counts as line 1 (as for access)
-            support_line=(ticket.team_id.support_line if ticket.team_id else "1")
-            or None,
+            support_line=line or None,
             priority=ticket.priority or None,
             team_id=ticket.team_id.id or None,
             category_path=category_path,
