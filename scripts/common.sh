@@ -149,6 +149,17 @@ sys.exit(0 if cur.fetchone() else 1)
 PY
 }
 
+# Drop database $1 (of this worktree's server) and its filestore, if any.
+drop_db() {
+  "$VENV/bin/python" - "$1" <<'PY'
+import sys, psycopg2
+conn = psycopg2.connect(dbname="postgres")
+conn.autocommit = True
+conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
+PY
+  rm -rf "$STATE/data/filestore/$1"
+}
+
 # Modules of the product, in install order.
 ETP_MODULES="etp_helpdesk,etp_escalation,etp_incident"
 
@@ -164,4 +175,17 @@ bad = {m: states.get(m, "absent") for m in modules if states.get(m) != "installe
 if bad:
     sys.exit("Modules not installed: %s" % ", ".join(f"{m} ({s})" for m, s in bad.items()))
 PY
+}
+
+# Build `make run`'s database DB with config CONF: the three addons with their
+# demo data and Russian, then the demo finishing touches. The test suite builds
+# the same database and checks it (scripts/check_demo.py). Extra arguments go
+# to odoo-bin (e.g. --logfile=...).
+build_demo_db() {
+  local db="$1" conf="$2"; shift 2
+  "$VENV/bin/python" "$ODOO_SOURCE/odoo-bin" -c "$conf" -d "$db" \
+    -i "$ETP_MODULES" --load-language=ru_RU --without-demo=all --stop-after-init "$@"
+  # demo_setup.py loads the demo data once the Russian is there (see there).
+  "$VENV/bin/python" "$ROOT/scripts/demo_setup.py" "$conf" "$db"
+  check_installed "$db" "$ETP_MODULES"
 }

@@ -22,11 +22,7 @@ CONF=$(render_config run workers=0 max_cron_threads=1 http_interface=127.0.0.1 \
 
 if ! db_exists "$DB" || ! check_installed "$DB" "$ETP_MODULES" 2>/dev/null; then
   phase_start "Database build ($DB, demo data, Russian)"
-  "$VENV/bin/python" "$ODOO_SOURCE/odoo-bin" -c "$CONF" -d "$DB" \
-    -i "$ETP_MODULES" --load-language=ru_RU --without-demo=all --stop-after-init --log-level=warn
-  # demo_setup.py loads the demo data once the Russian is there (see there).
-  "$VENV/bin/python" "$ROOT/scripts/demo_setup.py" "$CONF" "$DB"
-  check_installed "$DB" "$ETP_MODULES"
+  build_demo_db "$DB" "$CONF" --log-level=warn
   phase_end
 fi
 print_phase_times

@@ -21,6 +21,7 @@
         "data/ir_cron_data.xml",
         "views/helpdesk_ticket_escalation_views.xml",
         "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_category_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_sla_views.xml",
         "views/helpdesk_duty_shift_views.xml",
@@ -30,9 +31,15 @@
         "views/res_config_settings_views.xml",
         "wizards/helpdesk_ticket_escalate_wizard_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "demo": [
         "demo/res_users_demo.xml",
         "demo/helpdesk_sla_demo.xml",
         "demo/helpdesk_duty_shift_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "etp_escalation/static/tests/tours/**/*",
+        ],
+    },
 }

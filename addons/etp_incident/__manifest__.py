@@ -36,4 +36,9 @@
         "demo/helpdesk_external_escalation_demo.xml",
         "demo/helpdesk_emergency_case_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "etp_incident/static/tests/tours/**/*",
+        ],
+    },
 }

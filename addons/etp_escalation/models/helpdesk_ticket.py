@@ -6,6 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import split_every
 
 from ..lib import sla as sla_rules
 from .helpdesk_sla import PRIORITY_CHOICES
@@ -56,6 +57,11 @@ class HelpdeskTicket(models.Model):
         compute="_compute_sla_deadline_display",
         help="The nearest deadline of the open SLA targets, in Moscow time and "
         "in the requester's time.",
+    )
+    sla_time_left = fields.Char(
+        string="SLA Time Left",
+        compute="_compute_sla_deadline_display",
+        help="Time left until the nearest deadline of the open SLA targets.",
     )
 
     @api.depends("escalation_ids")
@@ -174,10 +180,12 @@ class HelpdeskTicket(models.Model):
     @api.depends("sla_deadline", "requester_tz")
     @api.depends_context("lang")
     def _compute_sla_deadline_display(self):
+        now = fields.Datetime.now()
         for ticket in self:
             ticket.sla_deadline_display = self._etp_format_deadline(
                 ticket.sla_deadline, ticket.requester_tz, reader="operator"
             )
+            ticket.sla_time_left = self._etp_format_time_left(ticket.sla_deadline, now)
 
     @api.depends("ticket_sla_ids.sla_id", "ticket_sla_ids.state")
     def _compute_sla_fits(self):
@@ -385,3 +393,64 @@ class HelpdeskTicket(models.Model):
         remaining = Ticket.search_count(domain) if done >= batch_size else 0
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining
+
+    # ------------------------------------------------------------------
+    # Install: the open tickets that were there before
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _etp_adopt_open_tickets(self, batch_size=1000):
+        """Give the open tickets that exist when this addon is installed what
+        a new ticket gets: the date of their first operator reply, the
+        priority their procedure deadline calls for, SLA targets and an
+        operator on duty. Their SLA clock starts now: the desk counted no
+        time before, and a clock started at their creation would breach (and
+        escalate) them all at once. Batched; called by the install hook.
+
+        :return: the number of tickets adopted
+        """
+        Ticket = self.sudo()
+        ids = Ticket.search([("stage_id.closed", "=", False)], order="id").ids
+        for batch_ids in split_every(batch_size, ids):
+            tickets = Ticket.browse(batch_ids)
+            tickets._etp_keep_priority_as_manual()
+            tickets._etp_find_first_responses()
+            tickets._etp_apply_deadline_priority()
+            self.env["helpdesk.ticket.sla"]._etp_sync_tickets(tickets)
+            self.env["helpdesk.duty.shift"]._etp_assign_tickets(tickets)
+            self.env.flush_all()
+        return len(ids)
+
+    def _etp_keep_priority_as_manual(self):
+        """The priority the tickets had is the one a person gave."""
+        for priority, tickets in (
+            self.filtered(lambda t: not t.priority_manual).grouped("priority").items()
+        ):
+            tickets.write({"priority_manual": priority or "1"})
+
+    def _etp_find_first_responses(self):
+        """Set the first response date of the tickets from the first public
+        reply an operator already wrote on them (one read group)."""
+        todo = self.filtered(lambda t: not t.first_response_date)
+        if not todo:
+            return
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        root = self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
+        replies = (
+            self.env["mail.message"]
+            .sudo()
+            ._read_group(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "in", todo.ids),
+                    ("message_type", "in", ("comment", "email")),
+                    ("subtype_id", "=", comment),
+                    ("author_id", "!=", root),
+                    ("author_id.user_ids.share", "=", False),
+                ],
+                ["res_id"],
+                ["date:min"],
+            )
+        )
+        for ticket_id, first in replies:
+            self.browse(ticket_id).first_response_date = first

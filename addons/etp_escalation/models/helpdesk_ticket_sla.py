@@ -338,10 +338,12 @@ class HelpdeskTicketSla(models.Model):
         tag_ids = frozenset()
         if any(p.tag_ids for p in policies):
             tag_ids = frozenset(ticket.tag_ids.ids)
+        # a ticket no desk holds yet counts as line 1 (as for access)
+        line = ticket.team_id.support_line if ticket.team_id else "1"
         return sla_rules.TicketFacts(
             company_id=ticket.company_id.id or None,
             audience=ticket.audience or None,
-            support_line=ticket.team_id.support_line or None,
+            support_line=line or None,
             priority=ticket.priority or None,
             team_id=ticket.team_id.id or None,
             category_path=category_path,
@@ -349,11 +351,38 @@ class HelpdeskTicketSla(models.Model):
         )
 
     @api.model
+    def _etp_unsorted_companies(self, companies):
+        """The ids of ``companies`` whose tickets without a team count SLA:
+        those with a line-1 desk that uses SLA (one search)."""
+        if not companies:
+            return set()
+        teams = (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .search(
+                [
+                    ("support_line", "=", "1"),
+                    ("use_sla", "=", True),
+                    ("company_id", "in", companies.ids),
+                ]
+            )
+        )
+        return set(teams.company_id.ids)
+
+    @api.model
     def _etp_best_policies(self, tickets):
         """``{ticket id: policy facts or None}``: the most specific active
-        policy for each ticket of a team that uses SLA."""
+        policy for each ticket of a team that uses SLA. A ticket no desk holds
+        yet (no audience, no team) is not left without a clock: it counts as
+        line 1 when the line-1 desks of its company use SLA."""
         Policy = self.env["helpdesk.sla"].sudo()
         facts = Policy._etp_policy_facts()
+        unsorted = tickets.filtered(lambda t: not t.team_id)
+        unsorted_companies = (
+            self._etp_unsorted_companies(unsorted.company_id)
+            if facts and unsorted
+            else set()
+        )
         allowed = {}
         with_domain = [f for f in facts if f.has_domain]
         if with_domain and tickets:
@@ -364,7 +393,11 @@ class HelpdeskTicketSla(models.Model):
         result = {}
         for ticket in tickets:
             best = None
-            if facts and ticket.team_id.use_sla:
+            if ticket.team_id:
+                uses_sla = ticket.team_id.use_sla
+            else:
+                uses_sla = ticket.company_id.id in unsorted_companies
+            if facts and uses_sla:
                 candidates = [
                     f for f in facts if not f.has_domain or ticket.id in allowed[f.id]
                 ]

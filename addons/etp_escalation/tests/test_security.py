@@ -359,3 +359,46 @@ class TestSecurity(EtpSecurityCommon):
         self.assertNotIn(self.op_customer_l1.partner_id, other.message_partner_ids)
         with self.assertRaises(AccessError):
             other.with_user(self.op_customer_l1).read(["name"])
+
+    def test_supervisor_keeps_categories_and_playbooks(self):
+        """The playbook hint sends the supervisor to Helpdesk / Configuration
+        / Categories: the menu is there and the playbook can be written; the
+        desk's set-up (settings, teams, stages) stays the manager's."""
+
+        def menus(user):
+            tree = self.env["ir.ui.menu"].with_user(user).load_menus(False)
+            return {m.get("xmlid") for m in tree.values() if isinstance(m, dict)}
+
+        supervisor_menus = menus(self.supervisor)
+        self.assertIn(
+            "helpdesk_mgmt.helpdesk_ticket_config_main_menu", supervisor_menus
+        )
+        self.assertIn("helpdesk_mgmt.helpdesk_ticket_category_menu", supervisor_menus)
+        self.assertNotIn(
+            "helpdesk_mgmt.helpdesk_config_settings_menu", supervisor_menus
+        )
+        category = (
+            self.env["helpdesk.ticket.category"]
+            .with_user(self.supervisor)
+            .create(
+                {
+                    "name": "Банковские гарантии",
+                    "playbook_step_ids": [
+                        Command.create({"name": "Проверить реестр гарантий в ЕИС"}),
+                        Command.create({"name": "Запросить скан гарантии"}),
+                    ],
+                }
+            )
+        )
+        category.playbook_step_ids[0].name = "Проверить реестр банковских гарантий"
+        self.assertEqual(len(category.playbook_step_ids), 2)
+        with self.assertRaises(AccessError):
+            self.team_l3.with_user(self.supervisor).name = "3 линия"
+        # operators read categories and follow playbooks, they do not edit them
+        self.assertNotIn(
+            "helpdesk_mgmt.helpdesk_ticket_config_main_menu", menus(self.op_customer_l1)
+        )
+        with self.assertRaises(AccessError):
+            category.with_user(self.op_customer_l2).name = "Гарантии"
+        with self.assertRaises(AccessError):
+            category.playbook_step_ids[0].with_user(self.op_customer_l2).name = "Шаг"

@@ -149,3 +149,14 @@ def minutes_left(deadline_utc_naive, now_utc_naive):
     (30 seconds late gives -1) and 0 in its last minute.
     """
     return (deadline_utc_naive - now_utc_naive) // timedelta(minutes=1)
+
+
+def split_minutes(minutes):
+    """``(days, hours, minutes)`` of a non-negative number of whole minutes,
+    for a "time left" people read: 1 505 minutes are 1 day, 1 hour and 5
+    minutes. Raise ``ValueError`` for a negative number."""
+    if minutes < 0:
+        raise ValueError("negative_duration")
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, rest = divmod(rest, 60)
+    return days, hours, rest

@@ -35,6 +35,9 @@ TZ_SOURCES = [
     (timezones.SOURCE_REGION, "from the organisation's region"),
     (timezones.SOURCE_DEFAULT, "Moscow time, nothing else is known"),
 ]
+# how soon a procedure deadline is shown as near (a day) and imminent (an hour)
+URGENCY_NEAR_MINUTES = 24 * 60
+URGENCY_IMMINENT_MINUTES = 60
 PROCEDURE_KINDS = [
     ("eis_44", "EIS notice, 44-FZ"),
     ("eis_223", "EIS notice, 223-FZ"),
@@ -84,6 +87,20 @@ class HelpdeskTicket(models.Model):
     procedure_deadline_operator_display = fields.Char(
         string="Deadline (MSK / requester)",
         compute="_compute_procedure_deadline_display",
+    )
+    procedure_time_left = fields.Char(
+        string="Time Left",
+        compute="_compute_procedure_time_left",
+        help="Time left until the procedure deadline when the ticket was opened.",
+    )
+    procedure_urgency = fields.Selection(
+        [
+            ("near", "Within a day"),
+            ("imminent", "Within an hour"),
+            ("passed", "Passed"),
+        ],
+        compute="_compute_procedure_time_left",
+        help="How close the procedure deadline of an open ticket is.",
     )
     requester_tz = fields.Selection(
         _tz_get,
@@ -247,6 +264,24 @@ class HelpdeskTicket(models.Model):
                 shift=deadlines.msk_shift(local),
             )
             ticket.requester_is_night = timezones.is_night(local)
+
+    @api.depends("procedure_deadline", "stage_id.closed")
+    @api.depends_context("lang")
+    def _compute_procedure_time_left(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            deadline = ticket.procedure_deadline
+            ticket.procedure_time_left = self._etp_format_time_left(deadline, now)
+            urgency = False
+            if deadline and not ticket.stage_id.closed:
+                left = deadlines.minutes_left(deadline, now)
+                if left < 0:
+                    urgency = "passed"
+                elif left < URGENCY_IMMINENT_MINUTES:
+                    urgency = "imminent"
+                elif left < URGENCY_NEAR_MINUTES:
+                    urgency = "near"
+            ticket.procedure_urgency = urgency
 
     @api.depends("checklist_ids.done")
     def _compute_checklist_progress(self):
@@ -425,6 +460,29 @@ class HelpdeskTicket(models.Model):
         )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
         return True
+
+    @api.model
+    def _etp_format_time_left(self, deadline, now=None):
+        """«8 min left», «1 h 5 min left», «2 d 3 h left» or «5 min
+        overdue» until ``deadline`` (naive UTC), in the user's language;
+        ``False`` without a deadline."""
+        if not deadline:
+            return False
+        left = deadlines.minutes_left(deadline, now or fields.Datetime.now())
+        if left == 0:
+            return self.env._("less than a minute left")
+        days, hours, minutes = deadlines.split_minutes(abs(left))
+        if days:
+            duration = self.env._("%(days)s d %(hours)s h", days=days, hours=hours)
+        elif hours:
+            duration = self.env._(
+                "%(hours)s h %(minutes)s min", hours=hours, minutes=minutes
+            )
+        else:
+            duration = self.env._("%(minutes)s min", minutes=minutes)
+        if left < 0:
+            return self.env._("%(duration)s overdue", duration=duration)
+        return self.env._("%(duration)s left", duration=duration)
 
     @api.model
     def _etp_prepare_intake_vals(self, vals, intake_teams):

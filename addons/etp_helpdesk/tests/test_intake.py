@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo.exceptions import ValidationError
 
@@ -74,6 +74,38 @@ class TestIntake(EtpHelpdeskCommon):
             ticket.procedure_deadline_operator_display,
             "25.11.2026 02:20 MSK (09:20 the requester's time)",
         )
+
+    def test_time_left_until_the_procedure_deadline(self):
+        """The night auction: the form tells how long the price window stays
+        open, in the operator's language, and how urgent that is."""
+        t0 = datetime(2026, 11, 24, 23, 10)
+        with self._at(t0):
+            ticket = self._ticket(
+                partner_id=self.contact_supplier.id,
+                procedure_deadline=t0 + timedelta(minutes=10),
+                procedure_deadline_kind="auction",
+            )
+            ru = ticket.with_context(lang="ru_RU")
+            self.assertEqual(ticket.procedure_time_left, "10 min left")
+            self.assertEqual(ru.procedure_time_left, "осталось 10 мин")
+            self.assertEqual(ticket.procedure_urgency, "imminent")
+        steps = [
+            (timedelta(minutes=9, seconds=30), "меньше минуты", "imminent"),
+            (timedelta(minutes=-50), "осталось 1 ч 0 мин", "near"),
+            (timedelta(hours=-25), "осталось 1 дн. 1 ч", False),
+            (timedelta(minutes=75), "просрочено на 1 ч 5 мин", "passed"),
+        ]
+        for shift, text, urgency in steps:
+            with self.subTest(shift=shift), self._at(t0 + shift):
+                ticket.invalidate_recordset()
+                self.assertIn(text, ru.procedure_time_left)
+                self.assertEqual(ticket.procedure_urgency, urgency)
+        # a solved ticket is no longer urgent
+        with self._at(t0):
+            ticket.stage_id = self.stage_done
+            self.assertFalse(ticket.procedure_urgency)
+        ticket.procedure_deadline = False
+        self.assertFalse(ticket.procedure_time_left)
 
     def test_channel_intake_is_never_assigned_to_the_bot(self):
         self.env.company.helpdesk_mgmt_ticket_auto_assign = True

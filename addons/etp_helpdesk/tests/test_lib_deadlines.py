@@ -197,3 +197,23 @@ def test_russian_timezones():
 def test_msk_shift(tz_name, expected):
     moment = DEADLINE_UTC.replace(tzinfo=UTC).astimezone(zoneinfo.ZoneInfo(tz_name))
     assert deadlines.msk_shift(moment) == expected
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (0, (0, 0, 0)),
+        (8, (0, 0, 8)),
+        (60, (0, 1, 0)),
+        (125, (0, 2, 5)),
+        (1440, (1, 0, 0)),
+        (1505, (1, 1, 5)),
+    ],
+)
+def test_split_minutes(minutes, expected):
+    assert deadlines.split_minutes(minutes) == expected
+
+
+def test_split_minutes_refuses_a_negative_duration():
+    with pytest.raises(ValueError, match="negative_duration"):
+        deadlines.split_minutes(-1)

@@ -270,11 +270,22 @@ class HelpdeskIncidentSpike(models.Model):
     @api.model
     def _etp_fetch_recent_tickets(self, since, until):
         """One query: the tickets with a category created in [since, until]
-        that either are unlinked and open (candidates) or already belong to a
-        spike (so that a spike that goes on extends its flag), each as
-        ``(id, company id, category id, create date, spike id or None)``."""
+        that either are candidates or already belong to a spike (so that a
+        spike that goes on extends its flag), each as
+        ``(id, company id, category id, create date, spike id or None)``.
+
+        A candidate is open, linked to no incident and opened for no emergency
+        case: the child tickets of a case are many tickets of one category at
+        once by design, not a sign of a failure."""
         self.env["helpdesk.ticket"].flush_model(
-            ["create_date", "category_id", "company_id", "incident_id", "stage_id"]
+            [
+                "create_date",
+                "category_id",
+                "company_id",
+                "incident_id",
+                "emergency_case_id",
+                "stage_id",
+            ]
         )
         self.env["helpdesk.ticket.stage"].flush_model(["closed"])
         self.flush_model(["ticket_ids"])
@@ -292,7 +303,9 @@ class HelpdeskIncidentSpike(models.Model):
                    AND t.create_date <= %(until)s
                    AND t.active
                    AND (
-                        (t.incident_id IS NULL AND s.closed IS NOT TRUE)
+                        (t.incident_id IS NULL
+                         AND t.emergency_case_id IS NULL
+                         AND s.closed IS NOT TRUE)
                         OR EXISTS (SELECT 1
                                      FROM helpdesk_incident_spike_ticket_rel r
                                     WHERE r.ticket_id = t.id)
@@ -315,7 +328,8 @@ class HelpdeskIncidentSpike(models.Model):
     @api.model
     def _cron_detect_spikes(self, limit=50):
         """Flag N unlinked open tickets of one category created within M
-        minutes as a suspected incident, and notify the supervisors.
+        minutes, outside emergency cases, as a suspected incident, and notify
+        the supervisors.
 
         A spike is a burst (see :mod:`..lib.spikes`) of the category's recent
         tickets, counting those already in a flag. A burst with new tickets

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -103,6 +104,64 @@ class TestSpike(EtpHelpdeskCommon):
         tickets[1].stage_id = self.stage_done
         self.assertFalse(self._detect(T0 + timedelta(minutes=11)))
         self.assertFalse(self._flags())
+
+    def test_tickets_of_an_incident_are_not_counted(self):
+        """Twelve tickets within minutes, eleven of them already linked to an
+        incident: line 2 knows, nothing to flag."""
+        tickets = self._tickets(range(12))
+        incident = self.env["helpdesk.incident"].create({"title": "Сбой подписи"})
+        tickets[:11].incident_id = incident
+        self.assertFalse(self._detect(T0 + timedelta(minutes=13)))
+        self.assertFalse(self._flags())
+
+    def test_child_tickets_of_an_emergency_case_are_not_counted(self):
+        """The FAS order of the demo: a case opens eleven tickets of one
+        category at once. That is the desk at work, not a platform failure;
+        nine ordinary tickets beside them are no spike either."""
+        Partner = self.env["res.partner"]
+        orgs = Partner.create(
+            [
+                {"name": f"ГБУЗ «Городская больница № {n}»", "is_company": True}
+                for n in range(1, 12)
+            ]
+        )
+        contacts = Partner.create(
+            [
+                {
+                    "name": f"Контрактный управляющий {n}",
+                    "parent_id": org.id,
+                    "email": f"zakupki@gb{n}.example.ru",
+                }
+                for n, org in enumerate(orgs, 1)
+            ]
+        )
+        with self._at(T0):
+            case = self.env["helpdesk.emergency.case"].create(
+                {
+                    "name": "Предписание УФАС № 077/06/106-12345/2026",
+                    "procedure_number": "0373100000124000789",
+                    "deadline": T0 + timedelta(days=2),
+                    "instructions": "<p>Отмените контракт в ЕИС.</p>",
+                    "audience": "customer",
+                    "line_ids": [
+                        Command.create({"partner_id": org.id, "contact_id": c.id})
+                        for org, c in zip(orgs, contacts, strict=True)
+                    ],
+                }
+            )
+            case.action_send_instructions()
+            # the operator sorts them into one category
+            case.ticket_ids.category_id = self.category
+        self.assertEqual(len(case.ticket_ids), 11)
+        self._tickets(range(1, 10))
+        self.assertFalse(self._detect(T0 + timedelta(minutes=11)))
+        self.assertFalse(self._flags())
+        # the tenth ordinary ticket makes a spike of ordinary tickets only
+        tenth = self._tickets([10])
+        flag = self._detect(T0 + timedelta(minutes=11))
+        self.assertEqual(flag.ticket_count, 10)
+        self.assertIn(tenth, flag.ticket_ids)
+        self.assertFalse(flag.ticket_ids & case.ticket_ids)
 
     def test_n_and_m_come_from_system_parameters(self):
         params = self.env["ir.config_parameter"].sudo()
