@@ -143,7 +143,7 @@ class TestUnsortedTickets(EtpSlaCommon):
         self.assertEqual(ticket.ticket_sla_ids.sla_id, self.policy_base)
         self.assertEqual(
             ticket.sla_deadline_display,
-            f"{(T0 + timedelta(hours=4)).strftime('%d.%m.%Y %H:%M')} МСК",
+            f"{(T0 + timedelta(hours=4)).strftime('%d.%m.%Y %H:%M')} MSK",
         )
         # sorted into the customers' desk: the desk's policy takes over
         with self._at(T0 + timedelta(minutes=20)):

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import html
 
 from odoo.tests import new_test_user
 
@@ -83,3 +84,25 @@ class EtpHelpdeskCommon(BaseCommon):
         vals.setdefault("name", "Вопрос")
         vals.setdefault("description", "<p>Текст обращения</p>")
         return cls.env["helpdesk.ticket"].create(vals)
+
+
+class SupportFormMixin:
+    """Send the /support form as a browser does: open the page, then post it
+    with the page's CSRF token and its one-time submission token (HttpCase)."""
+
+    def _support_form_tokens(self):
+        response = self.url_open("/support")
+        self.assertEqual(response.status_code, 200)
+        form = html.fromstring(response.content).xpath(
+            "//form[hasclass('o_etp_support_form')]"
+        )[0]
+        return {
+            "csrf_token": form.xpath(".//input[@name='csrf_token']/@value")[0],
+            "submission_token": form.xpath(".//input[@name='submission_token']/@value")[
+                0
+            ],
+        }
+
+    def _post_support_form(self, data, **kwargs):
+        data = {**self._support_form_tokens(), **data}
+        return self.url_open("/support", data=data, **kwargs)

@@ -11,10 +11,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from .common import SupportFormMixin
 from .test_retention import EtpRetentionCommon
 
 
-class EtpPersonalDataCase(HttpCase, EtpRetentionCommon):
+class EtpPersonalDataCase(SupportFormMixin, HttpCase, EtpRetentionCommon):
     """Ирина Смирнова (a portal user) with a closed and an open request and
     the consent she gave on the form; Олег Кузнецов (another portal user)
     with a closed request; a supervisor and a line-1 operator."""
@@ -260,12 +261,11 @@ class TestNoNewTicketWithoutConsent(EtpPersonalDataCase):
             "email": self.person.email,
             "subject": "Снова вопрос",
             "description": "Не подписывается протокол.",
-            "csrf_token": http.Request.csrf_token(self),
         }
-        response = self.url_open("/support", data=payload)
+        response = self._post_support_form(payload)
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self._new_tickets())
-        response = self.url_open("/support", data=dict(payload, consent="1"))
+        response = self._post_support_form(dict(payload, consent="1"))
         self.assertEqual(response.status_code, 200)
         ticket = self._new_tickets()
         self.assertEqual(ticket.partner_id, self.person)
@@ -285,15 +285,13 @@ class TestNoNewTicketWithoutConsent(EtpPersonalDataCase):
         contact = contact.with_context(active_test=False)
         self.assertTrue(contact.etp_anonymised_at)
         self.authenticate(None, None)
-        self.url_open(
-            "/support",
-            data={
+        self._post_support_form(
+            {
                 "audience": "supplier",
                 "contact_name": "Сергей Орлов",
                 "email": "orlov@zavod.example.ru",
                 "description": "Снова я: не подписывается заявка.",
                 "consent": "1",
-                "csrf_token": http.Request.csrf_token(self),
             },
         )
         ticket = self._new_tickets()

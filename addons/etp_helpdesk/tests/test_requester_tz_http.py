@@ -13,6 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.mail.tools.discuss import Store
 
+from .common import SupportFormMixin
 from .test_livechat import VISITOR_TEXT, LivechatTicketCommon
 from .test_requester_tz import DEADLINE, RequesterTzCommon
 
@@ -22,7 +23,7 @@ def _store_channels(result):
 
 
 @tagged("post_install", "-at_install")
-class TestBrowserZoneOnTheForms(HttpCase, RequesterTzCommon):
+class TestBrowserZoneOnTheForms(SupportFormMixin, HttpCase, RequesterTzCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -35,15 +36,9 @@ class TestBrowserZoneOnTheForms(HttpCase, RequesterTzCommon):
         self.authenticate(None, None)
         if tz_cookie is not None:
             self.opener.cookies["tz"] = tz_cookie
-        page = self.url_open("/support")
-        token = html.fromstring(page.content).xpath(
-            "//form[hasclass('o_etp_support_form')]//input[@name='csrf_token']/@value"
-        )[0]
         before = self.Ticket.search([])
-        response = self.url_open(
-            "/support",
-            data={
-                "csrf_token": token,
+        response = self._post_support_form(
+            {
                 "audience": "supplier",
                 "contact_name": "Сергей Ли",
                 "email": "li@nakhodka-port.example.ru",

@@ -166,7 +166,7 @@ class TestItEmailDelivery(HandoffCommon):
         received = email.message_from_bytes(envelope.content, policy=email.policy.SMTP)
         self.assertEqual(
             received["Subject"],
-            f"[{incident.name}] Инцидент: Сбой подписи: плагин недоступен",
+            f"[{incident.name}] Incident: Сбой подписи: плагин недоступен",
         )
         # IT's replies still thread into the incident
         self.assertEqual(received["Message-Id"], incident.it_message_id)
