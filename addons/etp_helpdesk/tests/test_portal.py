@@ -363,7 +363,7 @@ class TestPortalClose(EtpPortalCase):
             r'action="/ticket/close"[^>]*>\s*<input type="hidden" name="csrf_token"',
         )
         response = self._close(self.ticket_supplier, self.stage_done)
-        self.assertEqual(response.status_code, 303)
+        self.assertEqual(response.status_code, 302)
         self.assertTrue(
             response.headers["Location"].endswith(
                 f"/my/ticket/{self.ticket_supplier.id}"
