@@ -7,6 +7,7 @@ from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import (
     AUDIENCES,
     SUPPORT_LINES,
 )
+from odoo.addons.etp_helpdesk.tools import set_column_defaults
 
 from ..lib import sla as sla_rules
 
@@ -60,6 +61,11 @@ class HelpdeskSla(models.Model):
         help="When a target of this policy is breached, move the ticket to the "
         "team its team escalates to and record an «SLA breach» escalation.",
     )
+
+    def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_escalation")
+        return result
 
     @api.constrains("first_response_time", "resolution_time", "days", "hours")
     def _check_targets(self):

@@ -8,6 +8,7 @@ from odoo import api, fields, models, tools
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.etp_helpdesk.lib import deadlines
+from odoo.addons.etp_helpdesk.tools import set_column_defaults
 
 from ..lib import sla as sla_rules
 
@@ -69,6 +70,8 @@ class HelpdeskTicketSla(models.Model):
     )
 
     def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_escalation")
         # the cron's two searches: open targets by deadline and by warning date
         tools.create_index(
             self.env.cr,
@@ -90,6 +93,7 @@ class HelpdeskTicketSla(models.Model):
             self._table,
             ["ticket_id"],
         )
+        return result
 
     # ------------------------------------------------------------------
     # Computes
