@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, a fresh throw-away database with the three addons
 # installed without demo data, then every addon's tests and the top-level
-# tests/ through pytest-odoo. Exits non-zero on any failure, including a module
+# tests/ through pytest-odoo, then OCA helpdesk's own suites with our addons
+# (scripts/upstream_tests.sh). Exits non-zero on any failure, including a module
 # that does not install or a warning/error logged while modules load.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -53,6 +54,18 @@ set +e
 rc=$?
 set -e
 phase_end
+
+# OCA helpdesk's own suites with our addons installed: with the whole suite
+# only (not when pytest got arguments such as -k), unless ETP_SKIP_UPSTREAM=1.
+if [ $# -eq 0 ] && [ "${ETP_SKIP_UPSTREAM:-0}" != "1" ]; then
+  phase_start "Upstream suites"
+  set +e
+  bash "$ROOT/scripts/upstream_tests.sh"
+  upstream_rc=$?
+  set -e
+  [ $upstream_rc -eq 0 ] || rc=$upstream_rc
+  phase_end
+fi
 print_phase_times
 echo "Total: $(( $(date +%s) - T_START ))s"
 exit $rc

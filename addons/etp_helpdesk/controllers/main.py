@@ -43,9 +43,10 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
         the ticket goes through the portal's document check first (read access
         or its access token), the target stage must be a portal closing stage
         of the ticket's team, and only the checked record is written as
-        superuser. Anything else (a GET, e.g. an old link of upstream's page,
-        included) leads back to /my and tells nothing. Redirects are 302,
-        as upstream's (its portal tests check the code).
+        superuser. A stage not offered changes nothing and leads back to the
+        ticket; anything else (a GET, e.g. an old link of upstream's page,
+        included) leads back to /my and tells nothing. Redirects are 302, as
+        upstream's (its portal tests check the code and the target).
         """
         if request.httprequest.method != "POST":
             return request.redirect("/my", code=302)
@@ -62,9 +63,8 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
         stage = ticket_sudo.team_id._get_applicable_stages().filtered(
             lambda s: s.id == _to_id(stage_id) and s.close_from_portal
         )
-        if not stage or ticket_sudo.closed:
-            return request.redirect("/my", code=302)
-        ticket_sudo.stage_id = stage
+        if stage and not ticket_sudo.closed:
+            ticket_sudo.stage_id = stage
         url = f"/my/ticket/{ticket_sudo.id}"
         if access_token:
             url += "?" + urlencode({"access_token": access_token})
