@@ -27,11 +27,16 @@ class HelpdeskTicketSla(models.Model):
     a clock that starts when the target is set, the procedure deadline as a
     cap, a warning moment, and the cron that warns and escalates.
 
+    A row follows its ticket's access for searches too
+    (helpdesk.ticket.child.mixin): upstream's delegation alone lets anyone
+    with the access right read the stored fields of any row.
+
     The computes and the stage-change clock are upstream's, extended through
     ``super()``; on round-the-clock calendars they count plain time (see
     ``resource.calendar._etp_plain_clock``)."""
 
-    _inherit = "helpdesk.ticket.sla"
+    _name = "helpdesk.ticket.sla"
+    _inherit = ["helpdesk.ticket.sla", "helpdesk.ticket.child.mixin"]
     _order = "ticket_id, target_kind, id"
 
     target_kind = fields.Selection(
