@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, a fresh throw-away database with the three addons
 # installed without demo data (and Russian, for the tours), then every addon's
-# tests and the top-level tests/ through pytest-odoo; last, `make run`'s demo
+# tests and the top-level tests/ through pytest-odoo; then `make run`'s demo
 # database built the same way as `make run` does and checked
-# (scripts/check_demo.py). Exits non-zero on any failure, including a module
+# (scripts/check_demo.py); last, OCA helpdesk's own suites with our addons
+# (scripts/upstream_tests.sh). Exits non-zero on any failure, including a module
 # that does not install or a warning/error logged while modules load.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -91,6 +92,18 @@ if [ "$DEMO" != "0" ]; then
     demo_rc=$?
   fi
   set -e
+  phase_end
+fi
+
+# OCA helpdesk's own suites with our addons installed: with the whole suite
+# only (not when pytest got arguments such as -k), unless ETP_SKIP_UPSTREAM=1.
+if [ $# -eq 0 ] && [ "${ETP_SKIP_UPSTREAM:-0}" != "1" ]; then
+  phase_start "Upstream suites"
+  set +e
+  bash "$ROOT/scripts/upstream_tests.sh"
+  upstream_rc=$?
+  set -e
+  [ $upstream_rc -eq 0 ] || rc=$upstream_rc
   phase_end
 fi
 print_phase_times

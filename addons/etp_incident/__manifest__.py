@@ -4,7 +4,7 @@
     "name": "ETP Incidents",
     "summary": "Incidents handed to IT at once, external escalations and "
     "coordinated emergency cases",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ETP Support Desk contributors",

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""SLA rules in plain Python: policy matching, the clock, deadline priority.
+"""SLA rules in plain Python: which policy wins, the clock, deadline priority.
 
 Datetimes are naive UTC, as Odoo stores them; durations are hours (floats).
 Nothing here imports Odoo: the models build the small "facts" objects below,
@@ -30,11 +30,15 @@ HOURS_PER_WEEK = 7 * 24
 
 @dataclass(frozen=True)
 class PolicyFacts:
-    """What matching needs to know about one SLA policy."""
+    """What ranking a policy and reading its targets need to know.
+
+    Which policies apply to a ticket is helpdesk_mgmt_sla's search
+    (``helpdesk.ticket._get_sla_ticket_domain``, which we extend); the rules
+    below choose among those that apply.
+    """
 
     id: int
     sequence: int = 10
-    company_id: int | None = None
     audience: str = ANY
     support_line: str = ANY
     priority: str = ANY
@@ -42,39 +46,18 @@ class PolicyFacts:
     category_ids: frozenset = field(default_factory=frozenset)
     tag_ids: frozenset = field(default_factory=frozenset)
     has_domain: bool = False
-    # targets (hours) and the stages that end and pause them
+    # targets (hours)
     first_response_time: float = 0.0
     resolution_time: float = 0.0
     days: int = 0
     hours: int = 0
-    stage_id: int | None = None
-    ignore_stage_ids: frozenset = field(default_factory=frozenset)
 
 
-@dataclass(frozen=True)
-class TicketFacts:
-    """What matching needs to know about one ticket.
-
-    ``category_path`` lists the ticket's category and its ancestors, root first
-    (the ids of the category's ``parent_path``).
-    """
-
-    company_id: int | None = None
-    audience: str | None = None
-    support_line: str | None = None
-    priority: str | None = None
-    team_id: int | None = None
-    category_path: tuple = ()
-    tag_ids: frozenset = field(default_factory=frozenset)
-
-
-def _category_depth(policy, ticket):
-    """How deep in the ticket's category path the policy's categories match:
-    0 when the policy names no category, -1 when it names others only."""
-    if not policy.category_ids:
-        return 0
-    depth = -1
-    for level, category_id in enumerate(ticket.category_path, start=1):
+def _category_depth(policy, category_path):
+    """How deep in the ticket's category path (root first) the policy's
+    categories are: 0 when the policy names no category."""
+    depth = 0
+    for level, category_id in enumerate(category_path, start=1):
         if category_id in policy.category_ids:
             depth = level
     return depth
@@ -93,75 +76,36 @@ def target_hours(policy, kind, hours_per_day=24.0):
     return policy.hours + policy.days * (hours_per_day or 24.0)
 
 
-def relevant_fields(policies):
-    """The ticket fields whose change may make another policy apply."""
-    fields = {"team_id", "company_id"}
-    for policy in policies:
-        if policy.has_domain:
-            return None  # a filter may read any field: every change counts
-        if policy.priority != ANY:
-            fields.add("priority")
-        if policy.audience != ANY:
-            fields.add("audience")
-        if policy.category_ids:
-            fields.add("category_id")
-        if policy.tag_ids:
-            fields.add("tag_ids")
-    return fields
-
-
-def policy_matches(policy, ticket):
-    """Whether ``policy`` applies to ``ticket`` (its domain filter aside).
-
-    A criterion left empty (``"any"``, no teams, no categories, no tags)
-    accepts every ticket; a category matches the ticket's category and its
-    sub-categories; tags match when the ticket has one of them.
-    """
-    if (
-        policy.company_id
-        and ticket.company_id
-        and policy.company_id != ticket.company_id
-    ):
-        return False
-    if policy.audience != ANY and policy.audience != ticket.audience:
-        return False
-    if policy.support_line != ANY and policy.support_line != ticket.support_line:
-        return False
-    if policy.priority != ANY and policy.priority != ticket.priority:
-        return False
-    if policy.team_ids and ticket.team_id not in policy.team_ids:
-        return False
-    if _category_depth(policy, ticket) < 0:
-        return False
-    return not (policy.tag_ids and not policy.tag_ids & ticket.tag_ids)
-
-
-def specificity(policy, ticket):
-    """A sortable key: the larger, the more specific ``policy`` is for ``ticket``.
+def specificity(policy, category_path=()):
+    """A sortable key: the larger, the more specific ``policy`` is for a
+    ticket of ``category_path`` (its category and the ancestors, root first).
 
     Criteria weigh in this order: priority, category (a sub-category beats
-    its parent), support line, audience, team, tags, domain filter. Among
-    equally specific policies the lower sequence, then the older one wins.
+    its parent), support line, audience, team, tags, domain filter.
     """
     return (
         policy.priority != ANY,
-        _category_depth(policy, ticket),
+        _category_depth(policy, category_path),
         policy.support_line != ANY,
         policy.audience != ANY,
         bool(policy.team_ids),
         bool(policy.tag_ids),
         policy.has_domain,
-        -policy.sequence,
-        -policy.id,
     )
 
 
-def most_specific(policies, ticket):
-    """The most specific of ``policies`` that match ``ticket``, or ``None``."""
-    candidates = [p for p in policies if policy_matches(p, ticket)]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda p: specificity(p, ticket))
+def best_policies(policies, category_path=()):
+    """Of ``policies``, all of which apply to a ticket, those that set its
+    targets: the most specific, and among those the lowest sequence. Policies
+    equal in both all apply, as helpdesk_mgmt_sla applies every policy."""
+    if not policies:
+        return []
+
+    def key(policy):
+        return specificity(policy, category_path), -policy.sequence
+
+    top = max(key(policy) for policy in policies)
+    return [policy for policy in policies if key(policy) == top]
 
 
 # ----------------------------------------------------------------------
@@ -222,6 +166,23 @@ def capped_warning(warning_at, deadline, opened_at, share):
     window = deadline - opened_at
     moment = opened_at + window * share
     return min(warning_at, moment) if warning_at else moment
+
+
+def stage_reached(sequence, closed, expected_sequence=None):
+    """Whether a stage fulfils a target: the policy's stage (``expected_sequence``)
+    or a later one; when the policy names no stage, a closing stage."""
+    if expected_sequence is None:
+        return closed
+    return sequence >= expected_sequence
+
+
+def initial_state(kind, *, answered, reached, hold):
+    """The state of a new target: met when the ticket already has its first
+    answer (a first-response target) or is at the policy's stage, paused in
+    one of the policy's pause stages, else running."""
+    if (kind == FIRST_RESPONSE and answered) or reached:
+        return ACCOMPLISHED
+    return ON_HOLD if hold else IN_PROGRESS
 
 
 def stage_transition(state, *, kind, deadline, now, reached, hold):

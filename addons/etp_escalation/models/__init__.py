@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import resource_calendar
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_escalation
 from . import helpdesk_sla

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
@@ -7,6 +7,7 @@ from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import (
     AUDIENCES,
     SUPPORT_LINES,
 )
+from odoo.addons.etp_helpdesk.tools import set_column_defaults
 
 from ..lib import sla as sla_rules
 
@@ -61,6 +62,11 @@ class HelpdeskSla(models.Model):
         "team its team escalates to and record an «SLA breach» escalation.",
     )
 
+    def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_escalation")
+        return result
+
     @api.constrains("first_response_time", "resolution_time", "days", "hours")
     def _check_targets(self):
         for policy in self:
@@ -106,27 +112,19 @@ class HelpdeskSla(models.Model):
                     )
                 ) from error
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        policies = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return policies
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
-
     def _etp_facts(self):
-        """This policy's facts (targets, stages) as the matching sees them."""
+        """This policy as the ranking and the targets see it."""
         self.ensure_one()
         return sla_rules.PolicyFacts(
             id=self.id,
+            sequence=self.sequence,
+            audience=self.audience,
+            support_line=self.support_line,
+            priority=self.priority,
+            team_ids=frozenset(self.team_ids.ids),
+            category_ids=frozenset(self.category_ids.ids),
+            tag_ids=frozenset(self.tag_ids.ids),
+            has_domain=bool(safe_eval(self.domain or "[]")),
             first_response_time=self.first_response_time,
             resolution_time=self.resolution_time,
             days=self.days,
@@ -136,35 +134,3 @@ class HelpdeskSla(models.Model):
     def _etp_target_hours(self, kind, hours_per_day):
         self.ensure_one()
         return sla_rules.target_hours(self._etp_facts(), kind, hours_per_day)
-
-    @api.model
-    def _etp_policy_facts_by_id(self):
-        return {facts.id: facts for facts in self._etp_policy_facts()}
-
-    @api.model
-    @tools.ormcache()
-    def _etp_policy_facts(self):
-        """Every active policy, as plain facts for matching (cached; the cache
-        is cleared when a policy changes)."""
-        policies = self.sudo().search([("active", "=", True)])
-        return tuple(
-            sla_rules.PolicyFacts(
-                id=policy.id,
-                sequence=policy.sequence,
-                company_id=policy.company_id.id or None,
-                audience=policy.audience,
-                support_line=policy.support_line,
-                priority=policy.priority,
-                team_ids=frozenset(policy.team_ids.ids),
-                category_ids=frozenset(policy.category_ids.ids),
-                tag_ids=frozenset(policy.tag_ids.ids),
-                has_domain=bool(safe_eval(policy.domain or "[]")),
-                first_response_time=policy.first_response_time,
-                resolution_time=policy.resolution_time,
-                days=policy.days,
-                hours=policy.hours,
-                stage_id=policy.stage_id.id or None,
-                ignore_stage_ids=frozenset(policy.ignore_stage_ids.ids),
-            )
-            for policy in policies
-        )

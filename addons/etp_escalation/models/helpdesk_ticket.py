@@ -7,10 +7,34 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import split_every
+from odoo.tools.safe_eval import safe_eval
 
 from ..lib import sla as sla_rules
 from .helpdesk_sla import PRIORITY_CHOICES
-from .helpdesk_ticket_sla import MATCH_FIELDS
+
+# what ranking the policies and reading their targets need, read with their search
+POLICY_FIELDS = [
+    "domain",
+    "sequence",
+    "company_id",
+    "audience",
+    "support_line",
+    "priority",
+    "first_response_time",
+    "resolution_time",
+    "days",
+    "hours",
+    "stage_id",
+]
+# ticket fields that decide which SLA policies apply
+MATCH_FIELDS = {
+    "team_id",
+    "priority",
+    "category_id",
+    "tag_ids",
+    "audience",
+    "company_id",
+}
 
 
 class HelpdeskTicket(models.Model):
@@ -87,10 +111,7 @@ class HelpdeskTicket(models.Model):
         # the manual one, never lowered automatically
         if "priority" in vals and not self.env.context.get("etp_auto_priority"):
             vals = dict(vals, priority_manual=vals["priority"])
-        tickets = self
-        if "stage_id" in vals:
-            tickets = self.with_context(etp_sla_stage_batch=True)
-        result = super(HelpdeskTicket, tickets).write(vals)
+        result = super().write(vals)
         self._etp_sla_after_write(vals)
         return result
 
@@ -189,29 +210,147 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("ticket_sla_ids.sla_id", "ticket_sla_ids.state")
     def _compute_sla_fits(self):
-        best = self.env["helpdesk.ticket.sla"]._etp_best_policies(self._origin)
+        """Whether the ticket's targets are those of the policies that apply:
+        a refresh would change nothing. (Upstream compares the policies of
+        every row, met and expired ones included, with ``_get_sla()``.)"""
+        plan = self._origin._etp_sla_plan()
         for ticket in self:
-            policy = best.get(ticket._origin.id)
-            rows = ticket.ticket_sla_ids
-            open_rows = rows.filtered(lambda r: r.state in sla_rules.OPEN_STATES)
-            if not policy:
-                ticket.sla_fits = not open_rows
-            else:
-                ticket.sla_fits = bool(rows) and all(
-                    row.sla_id.id == policy.id for row in open_rows
-                )
+            ticket.sla_fits = ticket._origin.id not in plan
+
+    def _get_sla_ticket_domain(self):
+        """Upstream's criteria (team, tags, category), and ours: company,
+        audience, support line, priority; a policy of a category covers its
+        sub-categories too (upstream: the category itself)."""
+        domain = super()._get_sla_ticket_domain()
+        category = self.category_id
+        if category.parent_id:
+            own = ("category_ids", "=", category.id)
+            path = [int(cid) for cid in category.parent_path.split("/") if cid]
+            domain = [
+                ("category_ids", "in", path) if leaf == own else leaf for leaf in domain
+            ]
+        return expression.AND(
+            [
+                domain,
+                [
+                    ("company_id", "in", [False, self.company_id.id]),
+                    ("audience", "in", [sla_rules.ANY, self.audience]),
+                    ("support_line", "in", [sla_rules.ANY, self.team_id.support_line]),
+                    ("priority", "in", [sla_rules.ANY, self.priority]),
+                ],
+            ]
+        )
 
     def _get_sla(self):
-        """The most specific policy (helpdesk_mgmt_sla applied them all)."""
+        """Of the policies upstream finds (it applies them all), the most
+        specific; none when the team does not use SLA."""
+        if not self.team_id.use_sla:
+            return self.env["helpdesk.sla"]
+        return self._etp_most_specific(super()._get_sla())
+
+    def _etp_most_specific(self, policies):
+        """The policies of ``policies`` (all applying to this ticket) that set
+        its targets (see ``best_policies``)."""
         self.ensure_one()
-        policy = self.env["helpdesk.ticket.sla"]._etp_best_policies(self)[self.id]
-        return self.env["helpdesk.sla"].browse(policy.id if policy else [])
+        path = tuple(
+            int(cid) for cid in (self.category_id.parent_path or "").split("/") if cid
+        )
+        facts = {policy._etp_facts(): policy for policy in policies}
+        best = sla_rules.best_policies(list(facts), path)
+        return policies.browse([policy.id for policy in best])
+
+    def _etp_slas_by_ticket(self):
+        """``{ticket id: policies}``: what ``_get_sla()`` gives each ticket,
+        for many tickets with one search (upstream searches per ticket)."""
+        Policy = self.env["helpdesk.sla"].sudo()
+        policies = Policy.search_fetch([], POLICY_FIELDS)
+        filtered = {}
+        for policy in policies:
+            domain = safe_eval(policy.domain or "[]")
+            if domain:
+                filtered[policy] = self.filtered_domain(domain)
+        result = {}
+        for ticket in self:
+            found = Policy
+            if policies and ticket.team_id.use_sla:
+                found = policies.filtered_domain(ticket._get_sla_ticket_domain())
+                found = found.filtered(
+                    lambda p, t=ticket: p not in filtered or t in filtered[p]
+                )
+                found = ticket._etp_most_specific(found)
+            result[ticket.id] = found
+        return result
+
+    def _etp_sla_plan(self):
+        """``{ticket id: (rows to drop, [(row, policy)] to hand over,
+        [(policy, kind)] to add)}`` for the tickets whose targets are not
+        those of the policies that apply.
+
+        A met or expired target stays as history, and a kind whose targets
+        are all over gets no new one. An open target of a policy that no
+        longer applies (the ticket changed team, priority, category…) is
+        handed over to the new policy, its clock starting then."""
+        best = self._etp_slas_by_ticket()
+        plan = {}
+        for ticket in self:
+            hours_per_day = ticket.team_id.resource_calendar_id.hours_per_day
+            drop, hand_over, add = self.env["helpdesk.ticket.sla"], [], []
+            for kind in (sla_rules.FIRST_RESPONSE, sla_rules.RESOLUTION):
+                rows = ticket.ticket_sla_ids.filtered(
+                    lambda r, k=kind: r.target_kind == k
+                )
+                open_rows = rows.filtered(lambda r: r.state in sla_rules.OPEN_STATES)
+                if rows and not open_rows:
+                    continue  # this target is over (met or expired)
+                wanted = [
+                    policy
+                    for policy in best[ticket.id]
+                    if policy._etp_target_hours(kind, hours_per_day)
+                ]
+                stale = open_rows.filtered(lambda r, w=wanted: r.sla_id not in w)
+                missing = [policy for policy in wanted if policy not in rows.sla_id]
+                hand_over += zip(stale, missing, strict=False)
+                drop |= stale[len(missing) :]
+                add += [(policy, kind) for policy in missing[len(stale) :]]
+            if drop or hand_over or add:
+                plan[ticket.id] = (drop, hand_over, add)
+        return plan
+
+    def _etp_sync_sla(self):
+        """Give the tickets the targets of the policies that apply, in one
+        batch (see ``_etp_sla_plan``)."""
+        plan = self.sudo()._etp_sla_plan()
+        Rows = self.env["helpdesk.ticket.sla"].sudo()
+        handed_over = Rows
+        for _drop, hand_over, _add in plan.values():
+            for row, policy in hand_over:
+                # upstream's computes start the target again (see
+                # HelpdeskTicketSla._compute_sla_data)
+                row.write(
+                    {"sla_id": policy.id, "consumed_time": 0.0, "warned_at": False}
+                )
+                handed_over |= row
+        # compute them now, from the ticket as it is (a later change of stage
+        # would otherwise decide their first state)
+        handed_over.mapped("deadline")
+        Rows.union(*(drop for drop, _hand_over, _add in plan.values())).unlink()
+        Rows.create(
+            [
+                {"ticket_id": ticket_id, "sla_id": policy.id, "target_kind": kind}
+                for ticket_id, (_drop, _hand_over, add) in plan.items()
+                for policy, kind in add
+            ]
+        )
 
     def set_sla(self):
-        self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self, from_creation=True)
+        """Upstream deletes and creates the targets ticket by ticket (one
+        search and one insert each): new tickets get theirs in one batch."""
+        self._etp_sync_sla()
 
     def refresh_sla(self):
-        self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self)
+        """Upstream's refresh (one ticket) deletes the met and expired targets
+        of a policy that no longer applies: ours keeps them as history."""
+        self._etp_sync_sla()
 
     def action_view_ticket_rating(self):
         action = super().action_view_ticket_rating()
@@ -249,18 +388,12 @@ class HelpdeskTicket(models.Model):
 
     def _etp_sla_after_write(self, vals):
         """Keep the SLA targets and the priority in line after a write."""
-        if "stage_id" in vals:
-            self.sudo().ticket_sla_ids._etp_apply_stage()
         if "procedure_deadline" in vals or (
             "priority" in vals and not self.env.context.get("etp_auto_priority")
         ):
             self._etp_apply_deadline_priority(allow_lower="procedure_deadline" in vals)
         if MATCH_FIELDS.intersection(vals):
-            relevant = sla_rules.relevant_fields(
-                self.env["helpdesk.sla"]._etp_policy_facts()
-            )
-            if relevant is None or relevant.intersection(vals):
-                self.env["helpdesk.ticket.sla"]._etp_sync_tickets(self)
+            self._etp_sync_sla()
 
     @api.model
     def _etp_prepare_priority_vals(self, vals_list):

@@ -13,6 +13,7 @@ ESCALATION_KINDS = [
 
 class HelpdeskTicketEscalation(models.Model):
     _name = "helpdesk.ticket.escalation"
+    _inherit = ["helpdesk.ticket.child.mixin"]
     _description = "Ticket Escalation"
     _order = "create_date desc, id desc"
 

@@ -9,8 +9,10 @@ from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.etp_helpdesk.lib import deadlines
+from odoo.addons.etp_helpdesk.tools import set_column_defaults
 
 from ..lib import sla as sla_rules
+from .resource_calendar import SLA_CLOCK
 
 _logger = logging.getLogger(__name__)
 
@@ -18,20 +20,25 @@ TARGET_KINDS = [
     (sla_rules.FIRST_RESPONSE, "First response"),
     (sla_rules.RESOLUTION, "Resolution"),
 ]
-# ticket fields that decide which policy applies
-MATCH_FIELDS = {
-    "team_id",
-    "priority",
-    "category_id",
-    "tag_ids",
-    "audience",
-    "company_id",
-}
 CRON_BATCH_SIZE = 500
 
 
 class HelpdeskTicketSla(models.Model):
-    _inherit = "helpdesk.ticket.sla"
+    """helpdesk_mgmt_sla's targets, and on top: a first-response target next
+    to the resolution one (``target_kind``), our policies' targets in hours,
+    a clock that starts when the target is set, the procedure deadline as a
+    cap, a warning moment, and the cron that warns and escalates.
+
+    A row follows its ticket's access for searches too
+    (helpdesk.ticket.child.mixin): upstream's delegation alone lets anyone
+    with the access right read the stored fields of any row.
+
+    The computes and the stage-change clock are upstream's, extended through
+    ``super()``; on round-the-clock calendars they count plain time (see
+    ``resource.calendar._etp_plain_clock``)."""
+
+    _name = "helpdesk.ticket.sla"
+    _inherit = ["helpdesk.ticket.sla", "helpdesk.ticket.child.mixin"]
     _order = "ticket_id, target_kind, id"
 
     target_kind = fields.Selection(
@@ -40,17 +47,21 @@ class HelpdeskTicketSla(models.Model):
         required=True,
         index=True,
     )
-    # Editable computes: the values given at creation or on a change of policy
-    # are kept, not computed again (readonly in the views).
-    hours = fields.Float(readonly=False)
-    expected_stage_id = fields.Many2one(readonly=False)
-    last_state_date = fields.Datetime(readonly=False)
-    state = fields.Selection(readonly=False)
-    deadline = fields.Datetime(readonly=False)
+    # Upstream's computes, run when the target is set (in the row's INSERT):
+    # its ticket may change stage or get its first answer before a flush.
+    hours = fields.Float(compute="_compute_sla_data", store=True, precompute=True)
+    expected_stage_id = fields.Many2one(
+        compute="_compute_sla_data", store=True, precompute=True
+    )
+    last_state_date = fields.Datetime(
+        compute="_compute_sla_data", store=True, precompute=True
+    )
+    state = fields.Selection(compute="_compute_sla_data", store=True, precompute=True)
+    deadline = fields.Datetime(compute="_compute_deadline", store=True, precompute=True)
     warning_date = fields.Datetime(
         compute="_compute_deadline",
         store=True,
-        readonly=False,
+        precompute=True,
         help="When the team leader is warned: the company's share of the "
         "target is used up.",
     )
@@ -70,6 +81,8 @@ class HelpdeskTicketSla(models.Model):
     )
 
     def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_escalation")
         # the cron's two searches: open targets by deadline and by warning date
         tools.create_index(
             self.env.cr,
@@ -91,91 +104,66 @@ class HelpdeskTicketSla(models.Model):
             self._table,
             ["ticket_id"],
         )
-
-    # ------------------------------------------------------------------
-    # Computes
-    # ------------------------------------------------------------------
+        return result
 
     @api.depends("target_kind")
     def _compute_sla_data(self):
-        """Target hours by kind; a target keeps its state and clock once it
-        has one (helpdesk_mgmt_sla restarted them from the ticket's creation
-        on every change of policy)."""
-        now = fields.Datetime.now()
+        """Upstream's target, then ours: the hours of the target's kind, the
+        state by our rule (a ticket already answered meets its first
+        response), and the clock starting when the target is set (upstream:
+        at the ticket's creation), i.e. when the row is created or handed
+        over to another policy."""
+        result = super()._compute_sla_data()
         for row in self:
-            policy = row.sla_id
-            ticket = row.ticket_id
+            ticket, policy = row.ticket_id, row.sla_id
             calendar = ticket.team_id.resource_calendar_id
-            row.hours = (
-                policy._etp_target_hours(row.target_kind, calendar.hours_per_day)
-                if policy
-                else 0.0
+            row.hours = policy._etp_target_hours(
+                row.target_kind, calendar.hours_per_day
             )
-            row.expected_stage_id = policy.stage_id
-            if row.last_state_date:
-                row.state = row.state
-                row.last_state_date = row.last_state_date
-                continue
-            row.state = row._etp_initial_state(
-                ticket, policy._etp_policy_facts_by_id().get(policy.id), row.target_kind
+            row.state = sla_rules.initial_state(
+                row.target_kind,
+                answered=bool(ticket.first_response_date),
+                reached=row._etp_reached(ticket.stage_id),
+                hold=ticket.stage_id in policy.ignore_stage_ids,
             )
-            row.last_state_date = ticket.create_date or now
+            row.last_state_date = self.env.cr.now()
+        return result
 
     @api.depends("target_kind", "ticket_id.procedure_deadline")
     def _compute_deadline(self):
-        """Deadline and warning moment of each open target, in one pass.
-
-        Round-the-clock calendars (and teams without one) use plain time
-        arithmetic; other calendars plan working hours (with their leaves).
-        The resolution deadline is never later than the procedure deadline.
-        """
-        clocks = self._etp_round_the_clock(self.ticket_id.team_id.resource_calendar_id)
-        for row in self:
-            if (
-                row.state in (sla_rules.ACCOMPLISHED, sla_rules.EXPIRED)
-                and row.deadline
-            ):
-                # a closed target keeps its deadline for history
-                row.deadline = row.deadline
-                row.warning_date = row.warning_date
-                continue
-            row.deadline, row.warning_date = self._etp_times(
-                row.ticket_id,
-                row.target_kind,
-                row.hours,
-                row.consumed_time,
-                row.last_state_date,
-                clocks,
+        """Upstream's deadline, then ours: the resolution deadline never later
+        than the procedure deadline, and the warning moment."""
+        closed = self.filtered(
+            lambda r: r.state in (sla_rules.ACCOMPLISHED, sla_rules.EXPIRED)
+            and r.deadline
+        )
+        clock = self.with_context(**{SLA_CLOCK: True})
+        result = super(HelpdeskTicketSla, clock)._compute_deadline()
+        for row in self - closed:  # a closed target keeps both for history
+            ticket = row.ticket_id
+            opened_at = ticket.create_date
+            start = row.last_state_date or opened_at
+            share = ticket.company_id._etp_sla_warning_ratio()
+            warn_left = row.hours * share - row.consumed_time
+            calendar = ticket.team_id.resource_calendar_id.with_context(
+                **{SLA_CLOCK: True}
             )
-
-    @api.model
-    def _etp_times(self, ticket, kind, hours, consumed, start, clocks):
-        """``(deadline, warning moment)`` of a target of ``hours`` of which
-        ``consumed`` were used before ``start``."""
-        opened_at = ticket.create_date or fields.Datetime.now()
-        start = start or opened_at
-        share = ticket.company_id._etp_sla_warning_ratio()
-        calendar = ticket.team_id.resource_calendar_id
-        left = hours - consumed
-        warn_left = hours * share - consumed
-        if not calendar or clocks.get(calendar.id):
-            deadline = sla_rules.add_hours(start, left)
-            warning = sla_rules.add_hours(start, warn_left)
-        else:
-            deadline = calendar.plan_hours(left, start, compute_leaves=True)
             warning = (
                 calendar.plan_hours(warn_left, start, compute_leaves=True)
                 if warn_left > 0
                 else start
             )
-        if kind == sla_rules.RESOLUTION:
-            capped = sla_rules.cap_deadline(
-                deadline, ticket.procedure_deadline, opened_at
-            )
-            if capped != deadline:
-                warning = sla_rules.capped_warning(warning, capped, opened_at, share)
-                deadline = capped
-        return deadline, warning
+            if row.target_kind == sla_rules.RESOLUTION:
+                capped = sla_rules.cap_deadline(
+                    row.deadline, ticket.procedure_deadline, opened_at
+                )
+                if capped != row.deadline:
+                    warning = sla_rules.capped_warning(
+                        warning, capped, opened_at, share
+                    )
+                    row.deadline = capped
+            row.warning_date = warning
+        return result
 
     def _search_expired(self, operator, value):
         # Upstream's error, in words an operator can read in Russian.
@@ -202,105 +190,37 @@ class HelpdeskTicketSla(models.Model):
                 row.deadline, row.ticket_id.requester_tz, reader="operator"
             )
 
-    # ------------------------------------------------------------------
-    # Clock helpers
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _etp_round_the_clock(self, calendars):
-        """``{calendar id: True}`` for the calendars that cover every hour of
-        the week (cached per calendar version)."""
-        return {
-            calendar.id: self._etp_calendar_round_the_clock(
-                calendar.id, calendar.write_date
-            )
-            for calendar in calendars.sudo()
-        }
-
-    @api.model
-    @tools.ormcache("calendar_id", "write_date")
-    def _etp_calendar_round_the_clock(self, calendar_id, write_date):
-        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
-        if calendar.two_weeks_calendar or calendar.flexible_hours:
-            return False
-        return sla_rules.is_round_the_clock(
-            (attendance.dayofweek, attendance.hour_from, attendance.hour_to)
-            for attendance in calendar.attendance_ids
-            if not attendance.display_type and not attendance.resource_id
+    def _etp_reached(self, stage):
+        """Whether ``stage`` fulfils this target (see ``stage_reached``)."""
+        self.ensure_one()
+        expected = self.expected_stage_id
+        return sla_rules.stage_reached(
+            stage.sequence, stage.closed, expected.sequence if expected else None
         )
-
-    @api.model
-    def _etp_elapsed(self, calendar, clocks, start, end):
-        """Working hours of ``calendar`` from ``start`` to ``end``."""
-        if not start or not end or end <= start:
-            return 0.0
-        if not calendar or clocks.get(calendar.id):
-            return sla_rules.hours_between(start, end)
-        return calendar.get_work_hours_count(start, end, compute_leaves=True)
-
-    @api.model
-    def _etp_stage_reached(self, stage, expected_stage):
-        """Whether ``stage`` fulfils a target: the policy's stage or a later
-        one; without a policy stage, a closing stage."""
-        if expected_stage:
-            return stage.sequence >= expected_stage.sequence
-        return bool(stage.closed)
-
-    @api.model
-    def _etp_initial_state(self, ticket, policy, kind):
-        """State of a new target of ``policy`` (facts) on ``ticket``."""
-        if kind == sla_rules.FIRST_RESPONSE and ticket.first_response_date:
-            return sla_rules.ACCOMPLISHED
-        expected = self.env["helpdesk.ticket.stage"].browse(
-            policy.stage_id if policy else []
-        )
-        if self._etp_stage_reached(ticket.stage_id, expected):
-            return sla_rules.ACCOMPLISHED
-        if policy and ticket.stage_id.id in policy.ignore_stage_ids:
-            return sla_rules.ON_HOLD
-        return sla_rules.IN_PROGRESS
-
-    # ------------------------------------------------------------------
-    # Stage changes and first response
-    # ------------------------------------------------------------------
 
     def _stage_recompute(self):
-        """helpdesk_mgmt_sla calls this row by row after a stage change; the
-        ticket's ``write`` runs :meth:`_etp_apply_stage` on all rows at once."""
-        if self.env.context.get("etp_sla_stage_batch"):
+        """Upstream's clock after a stage change (the time used is added up,
+        as superuser: the ticket's write was checked), then the new state by
+        our rule: a met first response stays met, a paused target met in time
+        is met, a reopened target is warned again."""
+        row = self.sudo().with_context(**{SLA_CLOCK: True})
+        before, deadline = row.state, row.deadline
+        super(HelpdeskTicketSla, row)._stage_recompute()
+        if before == sla_rules.EXPIRED:
             return
-        self._etp_apply_stage()
-
-    def _etp_apply_stage(self, now=None):
-        """Move the clocks of the targets after their tickets changed stage:
-        the time spent in progress is added up, targets pause in the
-        policy's ignored stages and end in its stage."""
-        now = now or fields.Datetime.now()
-        rows = self.filtered(lambda r: r.state != sla_rules.EXPIRED)
-        clocks = self._etp_round_the_clock(rows.ticket_id.team_id.resource_calendar_id)
-        for row in rows:
-            ticket = row.ticket_id
-            policy = row.sla_id
-            consumed = row.consumed_time
-            if row.state == sla_rules.IN_PROGRESS:
-                consumed += self._etp_elapsed(
-                    ticket.team_id.resource_calendar_id,
-                    clocks,
-                    row.last_state_date,
-                    now,
-                )
-            state = sla_rules.stage_transition(
-                row.state,
-                kind=row.target_kind,
-                deadline=row.deadline,
-                now=now,
-                reached=self._etp_stage_reached(ticket.stage_id, policy.stage_id),
-                hold=ticket.stage_id in policy.ignore_stage_ids,
-            )
-            vals = {"consumed_time": consumed, "last_state_date": now, "state": state}
-            if row.state == sla_rules.ACCOMPLISHED and state != row.state:
-                vals["warned_at"] = False  # reopened: a new target, a new warning
-            row.write(vals)
+        stage = row.ticket_id.stage_id
+        state = sla_rules.stage_transition(
+            before,
+            kind=row.target_kind,
+            deadline=deadline,
+            now=fields.Datetime.now(),
+            reached=row._etp_reached(stage),
+            hold=stage in row.sla_id.ignore_stage_ids,
+        )
+        if row.state != state:
+            row.state = state
+        if before == sla_rules.ACCOMPLISHED and state != before:
+            row.warned_at = False  # reopened: a new target, a new warning
 
     def _etp_mark_first_response(self, now):
         """The first public reply of an operator: the open first-response
@@ -321,6 +241,7 @@ class HelpdeskTicketSla(models.Model):
             )
 
     # ------------------------------------------------------------------
+<<<<<<< HEAD
     # Policy matching
     # ------------------------------------------------------------------
 
@@ -479,6 +400,8 @@ class HelpdeskTicketSla(models.Model):
             self.sudo().create(vals_list)
 
     # ------------------------------------------------------------------
+=======
+>>>>>>> issue-12a
     # Cron: warnings, breaches, escalation
     # ------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.etp_helpdesk.tools import set_column_defaults
+
 
 class HelpdeskTicketTeam(models.Model):
     _inherit = "helpdesk.ticket.team"
@@ -29,6 +31,11 @@ class HelpdeskTicketTeam(models.Model):
         string="On Duty Now",
         compute="_compute_duty_user_ids",
     )
+
+    def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_escalation")
+        return result
 
     def _compute_duty_user_ids(self):
         on_duty = self.env["helpdesk.duty.shift"]._etp_on_duty(self._origin)

@@ -7,3 +7,4 @@ from . import test_duty
 from . import test_reports
 from . import test_rating
 from . import test_retention
+from . import test_upstream_tables

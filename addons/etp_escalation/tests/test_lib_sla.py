@@ -12,51 +12,14 @@ def _policy(pid, **kw):
     return sla.PolicyFacts(id=pid, **kw)
 
 
-TICKET = sla.TicketFacts(
-    company_id=1,
-    audience="supplier",
-    support_line="1",
-    priority="1",
-    team_id=7,
-    category_path=(20, 22),  # «Заявки» / «Ценовые предложения»
-    tag_ids=frozenset({5}),
-)
+# «Заявки» / «Ценовые предложения»
+CATEGORY_PATH = (20, 22)
 
 
 # ----------------------------------------------------------------------
-# Matching
+# Which of the policies that apply wins (which apply: _get_sla_ticket_domain,
+# tested in test_sla.py)
 # ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("criteria", "matches"),
-    [
-        ({}, True),
-        ({"audience": "supplier"}, True),
-        ({"audience": "customer"}, False),
-        ({"support_line": "1"}, True),
-        ({"support_line": "2"}, False),
-        ({"priority": "1"}, True),
-        ({"priority": "3"}, False),
-        ({"team_ids": frozenset({7, 8})}, True),
-        ({"team_ids": frozenset({8})}, False),
-        ({"category_ids": frozenset({22})}, True),
-        ({"category_ids": frozenset({20})}, True),  # parent category
-        ({"category_ids": frozenset({21})}, False),
-        ({"tag_ids": frozenset({5, 6})}, True),
-        ({"tag_ids": frozenset({6})}, False),
-        ({"company_id": 1}, True),
-        ({"company_id": 2}, False),
-    ],
-)
-def test_policy_matches(criteria, matches):
-    assert sla.policy_matches(_policy(1, **criteria), TICKET) is matches
-
-
-def test_ticket_without_category_matches_no_category_policy():
-    ticket = sla.TicketFacts(audience="customer", support_line="1", priority="1")
-    assert not sla.policy_matches(_policy(1, category_ids=frozenset({20})), ticket)
-    assert sla.policy_matches(_policy(2), ticket)
 
 
 def test_most_specific_policy_wins():
@@ -64,34 +27,53 @@ def test_most_specific_policy_wins():
     audience = _policy(2, audience="supplier")
     audience_line = _policy(3, audience="supplier", support_line="1")
     urgent = _policy(4, priority="3")
-    policies = [generic, audience, audience_line, urgent]
-    assert sla.most_specific(policies, TICKET) == audience_line
-    urgent_ticket = sla.TicketFacts(
-        audience="supplier", support_line="1", priority="3", team_id=7
-    )
+    assert sla.best_policies([generic, audience, audience_line]) == [audience_line]
     # the priority beats audience and line together
-    assert sla.most_specific(policies, urgent_ticket) == urgent
+    assert sla.best_policies([generic, audience, audience_line, urgent]) == [urgent]
 
 
 def test_sub_category_beats_its_parent_and_the_line():
     parent = _policy(1, category_ids=frozenset({20}))
     child = _policy(2, category_ids=frozenset({22}))
     line = _policy(3, support_line="1", audience="supplier")
-    assert sla.most_specific([parent, child, line], TICKET) == child
-    assert sla.most_specific([parent, line], TICKET) == parent
+    assert sla.best_policies([parent, child, line], CATEGORY_PATH) == [child]
+    assert sla.best_policies([parent, line], CATEGORY_PATH) == [parent]
 
 
-def test_tie_goes_to_lower_sequence_then_older():
+def test_tie_goes_to_lower_sequence_else_both_apply():
     first = _policy(5, audience="supplier", sequence=20)
     second = _policy(6, audience="supplier", sequence=10)
-    assert sla.most_specific([first, second], TICKET) == second
-    older = _policy(7, audience="supplier", sequence=10)
-    assert sla.most_specific([second, older], TICKET) == second
+    assert sla.best_policies([first, second]) == [second]
+    # equal in specificity and sequence: both apply, as in helpdesk_mgmt_sla
+    other = _policy(7, audience="supplier", sequence=10)
+    assert sla.best_policies([first, second, other]) == [second, other]
 
 
-def test_no_match_gives_none():
-    assert sla.most_specific([_policy(1, audience="customer")], TICKET) is None
-    assert sla.most_specific([], TICKET) is None
+def test_no_policy_gives_none():
+    assert sla.best_policies([], CATEGORY_PATH) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "answered", "reached", "hold", "expected"),
+    [
+        ("first_response", False, False, False, "in_progress"),
+        ("first_response", True, False, True, "accomplished"),
+        ("resolution", True, False, False, "in_progress"),
+        ("resolution", False, True, True, "accomplished"),
+        ("resolution", False, False, True, "on_hold"),
+    ],
+)
+def test_initial_state(kind, answered, reached, hold, expected):
+    state = sla.initial_state(kind, answered=answered, reached=reached, hold=hold)
+    assert state == expected
+
+
+def test_stage_reached():
+    assert sla.stage_reached(4, False, expected_sequence=4)
+    assert not sla.stage_reached(3, True, expected_sequence=4)
+    # no stage in the policy: a closing stage
+    assert sla.stage_reached(1, True)
+    assert not sla.stage_reached(9, False)
 
 
 # ----------------------------------------------------------------------

@@ -173,6 +173,66 @@ class TestSlaPolicies(EtpSlaCommon):
         self.assertEqual(line3.ticket_sla_ids.sla_id, self.policy_base)
         self.assertEqual(customer._get_sla(), self.policy_customer_l1)
 
+    def test_criteria_choose_the_policies(self):
+        """Upstream's criteria (team, tags, category) and ours (company,
+        audience, line, priority) choose the policies that apply; a policy of
+        a category covers its sub-categories."""
+        ref = self.env.ref
+        access = ref("etp_helpdesk.helpdesk_ticket_category_access")
+        login = ref("etp_helpdesk.helpdesk_ticket_category_access_login")
+        tag = self.env["helpdesk.ticket.tag"].create({"name": "ЕИС"})
+        other_company = self.env["res.company"].create({"name": "Другая ЭТП"})
+        Policy = self.env["helpdesk.sla"]
+        common = {"stage_id": self.stage_done.id, "resolution_time": 4}
+        access_policy = Policy.create(
+            dict(common, name="Доступ", category_ids=[Command.set(access.ids)])
+        )
+        Policy.create(
+            dict(
+                common,
+                name="Другая компания",
+                company_id=other_company.id,
+                priority="1",
+            )
+        )
+        Policy.create(
+            dict(
+                common,
+                name="Поставщики",
+                team_ids=[Command.set(self.team_supplier_l1.ids)],
+                priority="1",
+            )
+        )
+        tag_policy = Policy.create(
+            dict(common, name="ЕИС", tag_ids=[Command.set(tag.ids)], priority="1")
+        )
+        # a sub-category of «Доступ», line 1 of customers: the category wins
+        ticket = self._customer_ticket(category_id=login.id)
+        self.assertEqual(ticket._get_sla(), access_policy)
+        self.assertEqual(ticket.ticket_sla_ids.sla_id, access_policy)
+        # another company's and another team's policies never apply
+        ticket = self._customer_ticket(priority="1")
+        self.assertEqual(ticket._get_sla(), self.policy_customer_l1)
+        ticket.tag_ids = tag
+        self.assertEqual(ticket._get_sla(), tag_policy)
+        self.assertEqual(
+            ticket.ticket_sla_ids.filtered(lambda r: r.state == "in_progress").sla_id,
+            tag_policy,
+        )
+
+    def test_equally_specific_policies_all_apply(self):
+        """As in helpdesk_mgmt_sla, when no policy is more specific (nor has a
+        lower sequence), each gives its targets."""
+        twin = self.policy_customer_l1.copy({"name": "Заказчики, 1 линия (копия)"})
+        ticket = self._customer_ticket()
+        self.assertEqual(ticket._get_sla(), self.policy_customer_l1 | twin)
+        self.assertEqual(len(ticket.ticket_sla_ids), 4)
+        twin.sequence = 20
+        self.assertFalse(ticket.sla_fits)
+        ticket.refresh_sla()
+        self.assertEqual(ticket.ticket_sla_ids.sla_id, self.policy_customer_l1)
+        self.assertTrue(ticket.sla_fits)
+
     def test_policy_without_first_response_gives_one_target(self):
         self.policy_customer_l1.first_response_time = 0
         ticket = self._customer_ticket()

@@ -48,31 +48,32 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
         the ticket goes through the portal's document check first (read access
         or its access token), the target stage must be a portal closing stage
         of the ticket's team, and only the checked record is written as
-        superuser. Anything else (a GET, e.g. an old link of upstream's page,
-        included) leads back to /my and tells nothing.
+        superuser. A stage not offered changes nothing and leads back to the
+        ticket; anything else (a GET, e.g. an old link of upstream's page,
+        included) leads back to /my and tells nothing. Redirects are 302, as
+        upstream's (its portal tests check the code and the target).
         """
         if request.httprequest.method != "POST":
-            return request.redirect("/my")
+            return request.redirect("/my", code=302)
         access_token = kw.get("access_token") or None
         try:
             checked = CustomerPortal._document_check_access(
                 self, "helpdesk.ticket", _to_id(ticket_id), access_token=access_token
             )
         except (AccessError, MissingError):
-            return request.redirect("/my")
+            return request.redirect("/my", code=302)
         # Superuser rights on the checked record only, acting as the visitor
         # so that the tracking message has them as author.
         ticket_sudo = checked.with_env(request.env).sudo()
         stage = ticket_sudo.team_id._get_applicable_stages().filtered(
             lambda s: s.id == _to_id(stage_id) and s.close_from_portal
         )
-        if not stage or ticket_sudo.closed:
-            return request.redirect("/my")
-        ticket_sudo.stage_id = stage
+        if stage and not ticket_sudo.closed:
+            ticket_sudo.stage_id = stage
         url = f"/my/ticket/{ticket_sudo.id}"
         if access_token:
             url += "?" + urlencode({"access_token": access_token})
-        return request.redirect(url)
+        return request.redirect(url, code=302)
 
     # ------------------------------------------------------------------
     # New ticket form

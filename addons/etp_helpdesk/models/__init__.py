@@ -7,6 +7,7 @@ from . import helpdesk_ticket_team
 from . import helpdesk_playbook_step
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket
+from . import helpdesk_ticket_child_mixin
 from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
 from . import discuss_channel

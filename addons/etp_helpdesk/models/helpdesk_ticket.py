@@ -618,9 +618,10 @@ class HelpdeskTicket(models.Model):
         if not values.get("name") and not msg_dict.get("subject"):
             values["name"] = self.env._("No Subject")
         if not values.get("channel_id"):
-            values["channel_id"] = self.env.ref(
-                "helpdesk_mgmt.helpdesk_ticket_channel_email"
-            ).id
+            channel = self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+            )
+            values["channel_id"] = channel.id if channel else False
         ticket = super().message_new(msg_dict, custom_values=values)
         ticket._etp_drop_external_followers([])
         return ticket

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from ..tools import set_column_defaults
+
 AUDIENCES = [("customer", "Customers"), ("supplier", "Suppliers")]
 TEAM_AUDIENCES = AUDIENCES + [("both", "Customers and suppliers")]
 SUPPORT_LINES = [("1", "Line 1"), ("2", "Line 2"), ("3", "Line 3")]
@@ -38,6 +40,11 @@ class HelpdeskTicketTeam(models.Model):
             "A live chat channel can feed one team only.",
         ),
     ]
+
+    def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_helpdesk")
+        return result
 
     @api.model
     def _etp_intake_team(self, audience, company=None):

@@ -418,7 +418,8 @@ class TestLivechatTicket(LivechatTicketCommon):
         count_short = queries(short)
         count_long = queries(long)
         self.assertEqual(count_short, count_long)
-        self.assertLessEqual(count_long, 45)
+        # 46 with etp_escalation's search of the SLA policies for the ticket
+        self.assertLessEqual(count_long, 46)
 
 
 @tagged("post_install", "-at_install")

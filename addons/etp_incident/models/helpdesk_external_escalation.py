@@ -27,7 +27,7 @@ WAITING_STAGE_XMLID = "etp_escalation.helpdesk_ticket_stage_waiting_external"
 class HelpdeskExternalEscalation(models.Model):
     _name = "helpdesk.external.escalation"
     _description = "External Escalation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["helpdesk.ticket.child.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "state_sequence, due_date, id desc"
     _rec_names_search = ["external_ref", "party_id", "ticket_id"]
     _check_company_auto = True
@@ -362,3 +362,8 @@ class HelpdeskExternalEscalation(models.Model):
             vals_list
         )
         self.write({"overdue_notified": True})
+
+    def _etp_own_access_domain(self):
+        """Our contact keeps the escalations they handle, wherever the ticket
+        went."""
+        return [("user_id", "=", self.env.uid)]

@@ -60,10 +60,6 @@ IT_MAIL_BATCH_SIZE = 20
 WEBHOOK_URL_PARAM = "etp_incident.webhook_url"
 WEBHOOK_SECRET_PARAM = "etp_incident.webhook_secret"
 
-# Tickets solved by an incident in the current transaction: the stage's own
-# "ticket closed" email is not sent to them, the resolution message says it.
-SILENT_STAGE_KEY = "etp_incident.silent_stage_ticket_ids"
-
 # Elements of an HTML email reply that quote earlier messages.
 _QUOTE_XPATH = (
     "//blockquote | //*[@data-o-mail-quote] | //*[contains(@class, 'gmail_quote')]"
@@ -668,7 +664,6 @@ class HelpdeskIncident(models.Model):
         for ticket in all_tickets:
             if ticket.incident_id in self:
                 by_incident[ticket.incident_id] |= ticket
-        silent = self.env.cr.precommit.data.setdefault(SILENT_STAGE_KEY, set())
         for incident, linked in by_incident.items():
             to_tell = linked.filtered(lambda t, i=incident: t.incident_notified_id != i)
             if to_tell:
@@ -676,5 +671,8 @@ class HelpdeskIncident(models.Model):
                 to_tell.write({"incident_notified_id": incident.id})
             to_solve = linked.filtered(lambda t: not t.closed)
             if to_solve:
-                silent.update(to_solve.ids)
-                to_solve.write({"stage_id": solved_stage.id})
+                # the resolution message told the requester: not the stage's
+                # email too (see helpdesk.ticket._track_template)
+                to_solve.write(
+                    {"stage_id": solved_stage.id, "solved_by_incident": True}
+                )

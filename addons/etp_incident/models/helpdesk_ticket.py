@@ -2,7 +2,6 @@
 from odoo import api, fields, models
 
 from .helpdesk_external_escalation import OPEN_STATES, WAITING_STAGE_XMLID
-from .helpdesk_incident import SILENT_STAGE_KEY
 
 
 class HelpdeskTicket(models.Model):
@@ -44,6 +43,13 @@ class HelpdeskTicket(models.Model):
         help="The incident whose resolution the requester was told about: "
         "nobody is told twice.",
     )
+    solved_by_incident = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The current stage was set by the resolution of the ticket's "
+        "incident, whose message told the requester: the stage's own email is "
+        "not sent. Any other change of stage clears it.",
+    )
 
     # etp_incident's create() and write() of tickets: hook further behaviour
     # on a ticket linked to an incident into _etp_incident_linked().
@@ -54,6 +60,8 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        if "stage_id" in vals and "solved_by_incident" not in vals:
+            vals = dict(vals, solved_by_incident=False)
         if not vals.get("incident_id"):
             return super().write(vals)
         before = {ticket.id: ticket.incident_id.id for ticket in self}
@@ -95,8 +103,7 @@ class HelpdeskTicket(models.Model):
         """A ticket solved by its incident gets the resolution message, not
         also the solved stage's "ticket closed" email."""
         res = super()._track_template(changes)
-        silent = self.env.cr.precommit.data.get(SILENT_STAGE_KEY, ())
-        if "stage_id" in res and self.id in silent:
+        if "stage_id" in res and self.solved_by_incident:
             del res["stage_id"]
         return res
 

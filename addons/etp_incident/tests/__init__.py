@@ -6,3 +6,4 @@ from . import test_external_escalation
 from . import test_emergency_case
 from . import test_requester_tz
 from . import test_retention
+from . import test_child_access

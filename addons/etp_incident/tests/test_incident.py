@@ -303,6 +303,26 @@ class TestIncident(IncidentCommon):
         self._flush_tracking()
         self.assertEqual(len(self._emails_to(self.contact_customer, ticket)), 1)
 
+    def test_operator_solving_again_before_the_commit_sends_the_stage_email(self):
+        """Whether the solved stage emails the requester is the ticket's own
+        state (its stage set by the incident's resolution), nothing kept aside
+        for the transaction: an operator who reopens and solves the ticket
+        again before the commit sends the stage's email."""
+        ticket = self._ticket(name="Вопрос", partner_id=self.contact_customer.id)
+        incident = self.Incident.create(
+            {"title": "Сбой подписи", "ticket_ids": [(6, 0, ticket.ids)]}
+        )
+        incident.action_resolve()
+        self.assertTrue(ticket.solved_by_incident)
+        ticket.stage_id = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_in_progress"
+        )
+        ticket.stage_id = self.stage_done
+        self.assertFalse(ticket.solved_by_incident)
+        self._flush_tracking()
+        # the resolution message, and the stage's email this time
+        self.assertEqual(len(self._emails_to(self.contact_customer, ticket)), 2)
+
     def test_resolution_reaches_tickets_the_operator_cannot_see(self):
         incident = self.Incident.create({"title": "Сбой подписи"})
         foreign = self._ticket(
