@@ -235,7 +235,7 @@ class HelpdeskTicket(models.Model):
                 [
                     ("company_id", "in", [False, self.company_id.id]),
                     ("audience", "in", [sla_rules.ANY, self.audience]),
-                    ("support_line", "in", [sla_rules.ANY, self.team_id.support_line]),
+                    ("support_line", "in", [sla_rules.ANY, self._etp_sla_line()]),
                     ("priority", "in", [sla_rules.ANY, self.priority]),
                 ],
             ]
@@ -244,9 +244,41 @@ class HelpdeskTicket(models.Model):
     def _get_sla(self):
         """Of the policies upstream finds (it applies them all), the most
         specific; none when the team does not use SLA."""
-        if not self.team_id.use_sla:
+        if not self._etp_counts_sla()[self.id]:
             return self.env["helpdesk.sla"]
         return self._etp_most_specific(super()._get_sla())
+
+    def _etp_sla_line(self):
+        """The support line whose policies apply: the desk's; a ticket no desk
+        holds yet (no audience, no team) counts as line 1, as for access."""
+        self.ensure_one()
+        return self.team_id.support_line if self.team_id else "1"
+
+    def _etp_counts_sla(self):
+        """``{ticket id: bool}``: whether the ticket's SLA clock runs: its
+        team uses SLA; a ticket without a team is not left without a clock
+        when the line-1 desks of its company use SLA (one search)."""
+        unsorted = self.filtered(lambda t: not t.team_id)
+        companies = set()
+        if unsorted:
+            teams = (
+                self.env["helpdesk.ticket.team"]
+                .sudo()
+                .search(
+                    [
+                        ("support_line", "=", "1"),
+                        ("use_sla", "=", True),
+                        ("company_id", "in", unsorted.company_id.ids),
+                    ]
+                )
+            )
+            companies = set(teams.company_id.ids)
+        return {
+            ticket.id: ticket.team_id.use_sla
+            if ticket.team_id
+            else ticket.company_id.id in companies
+            for ticket in self
+        }
 
     def _etp_most_specific(self, policies):
         """The policies of ``policies`` (all applying to this ticket) that set
@@ -269,10 +301,11 @@ class HelpdeskTicket(models.Model):
             domain = safe_eval(policy.domain or "[]")
             if domain:
                 filtered[policy] = self.filtered_domain(domain)
+        counts = self._etp_counts_sla() if policies else {}
         result = {}
         for ticket in self:
             found = Policy
-            if policies and ticket.team_id.use_sla:
+            if policies and counts[ticket.id]:
                 found = policies.filtered_domain(ticket._get_sla_ticket_domain())
                 found = found.filtered(
                     lambda p, t=ticket: p not in filtered or t in filtered[p]
