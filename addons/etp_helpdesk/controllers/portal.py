@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
 from odoo.http import request
 from odoo.osv.expression import OR
 
@@ -9,11 +10,55 @@ class EtpCustomerPortalHelpdesk(CustomerPortalHelpdesk):
     """Procurement fields on helpdesk_mgmt's /my/tickets and /my/ticket pages.
 
     The list keeps upstream's domain (the record rules of the portal user);
-    only the search inputs and the close buttons are adjusted here.
+    only the search inputs, the labels, the desk's address and the close
+    buttons are adjusted here.
     """
+
+    @http.route()
+    def portal_my_tickets(self, *args, **kwargs):
+        response = super().portal_my_tickets(*args, **kwargs)
+        filters = getattr(response, "qcontext", {}).get("searchbar_filters") or {}
+        if "all" in filters:
+            filters["all"]["label"] = request.env._("All")
+        return response
+
+    # helpdesk_mgmt's labels are not translated into Russian (yet): the same
+    # labels, as terms of this addon.
+    def _ticket_get_searchbar_sortings(self):
+        values = super()._ticket_get_searchbar_sortings()
+        labels = {
+            "date": request.env._("Newest"),
+            "name": request.env._("Title"),
+            "stage": request.env._("Stage"),
+            "update": request.env._("Last Stage Update"),
+        }
+        for key, label in labels.items():
+            if key in values:
+                values[key]["label"] = label
+        return values
+
+    def _ticket_get_searchbar_groupby(self):
+        values = super()._ticket_get_searchbar_groupby()
+        labels = {
+            "none": request.env._("None"),
+            "category": request.env._("Category"),
+            "stage": request.env._("Stage"),
+        }
+        for key, label in labels.items():
+            if key in values:
+                values[key]["label"] = label
+        return values
 
     def _ticket_get_searchbar_inputs(self):
         values = super()._ticket_get_searchbar_inputs()
+        labels = {
+            "all": request.env._("Search in All"),
+            "number": request.env._("Search in Number"),
+            "name": request.env._("Search in Title"),
+        }
+        for key, label in labels.items():
+            if key in values:
+                values[key]["label"] = label
         values["procedure"] = {
             "input": "procedure",
             "label": request.env._("Search in Procedure Number"),
@@ -30,6 +75,9 @@ class EtpCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        # The desk's address stands in for the operator's own: the page names
+        # the operator and gives the address of the ticket's desk.
+        values["etp_desk_email"] = ticket._etp_desk_email()
         if request.env.user._is_public():
             # Closing needs a login (the /ticket/close route is auth="user").
             values["closed_stages"] = request.env["helpdesk.ticket.stage"]

@@ -8,3 +8,4 @@ from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
 from . import discuss_channel
 from . import website
+from . import helpdesk_ticket_stage
