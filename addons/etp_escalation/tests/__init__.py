@@ -6,3 +6,4 @@ from . import test_priority
 from . import test_duty
 from . import test_reports
 from . import test_rating
+from . import test_livechat_rights
