@@ -6,3 +6,5 @@ from . import test_support_form
 from . import test_livechat
 from . import test_playbook
 from . import test_call_wizard
+from . import test_no_outbound
+from . import test_support_site
