@@ -79,6 +79,17 @@ class EtpHelpdeskCommon(BaseCommon):
                 self.env.flush_all()
 
     @classmethod
+    def _etp_speak_russian(cls, users=None):
+        """The interface in Russian, as in production: the website (its only
+        language, whatever the browser asks for) and ``users``. The suite's
+        database has Russian loaded (scripts/test.sh)."""
+        russian = cls.env["res.lang"]._activate_lang("ru_RU")
+        for website in cls.env["website"].search([]):
+            website.write({"language_ids": [(6, 0, russian.ids)], "default_lang_id": russian.id})
+        if users:
+            users.write({"lang": "ru_RU"})
+
+    @classmethod
     def _ticket(cls, **vals):
         vals.setdefault("name", "Вопрос")
         vals.setdefault("description", "<p>Текст обращения</p>")
