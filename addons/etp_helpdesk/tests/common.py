@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -85,7 +86,12 @@ class EtpHelpdeskCommon(BaseCommon):
         database has Russian loaded (scripts/test.sh)."""
         russian = cls.env["res.lang"]._activate_lang("ru_RU")
         for website in cls.env["website"].search([]):
-            website.write({"language_ids": [(6, 0, russian.ids)], "default_lang_id": russian.id})
+            website.write(
+                {
+                    "language_ids": [Command.set(russian.ids)],
+                    "default_lang_id": russian.id,
+                }
+            )
         if users:
             users.write({"lang": "ru_RU"})
 
