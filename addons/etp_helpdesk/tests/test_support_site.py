@@ -112,17 +112,17 @@ class TestSupportSite(HttpCase, EtpHelpdeskCommon):
                 page = self.url_open(path)
                 self.assertEqual(page.status_code, 200)
                 # Nobody online: no chat button.
-                self.assertIn('isAvailable: false', page.text)
+                self.assertIn("isAvailable: false", page.text)
                 self.assertNotIn(marker % own.id, page.text)
         self._online(operator_s)
         page = self.url_open("/suppliers").text
-        self.assertIn('isAvailable: true', page)
+        self.assertIn("isAvailable: true", page)
         self.assertIn(marker % self.livechat_supplier.id, page)
         self.assertNotIn(marker % self.livechat_customer.id, page)
         self.assertIn("An operator is online", page)
         # The customers' desk has nobody online yet.
         page = self.url_open("/customers").text
-        self.assertIn('isAvailable: false', page)
+        self.assertIn("isAvailable: false", page)
         self._online(operator_c)
         page = self.url_open("/customers").text
         self.assertIn(marker % self.livechat_customer.id, page)
