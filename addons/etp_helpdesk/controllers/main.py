@@ -87,6 +87,15 @@ class EtpHelpdeskTicketController(HelpdeskTicketController):
             teams = teams.filtered(lambda t: t.audience in (role, "both"))
         return teams
 
+    def _get_categories(self, **kw):
+        """Categories offered on the form: those of the organisation's
+        audience and those for everyone."""
+        categories = super()._get_categories(**kw)
+        role = request.env.user.partner_id.commercial_partner_id.procurement_role
+        if role:
+            categories = categories.filtered(lambda c: c.audience in (role, "both"))
+        return categories
+
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
         # the form's own check of a file's size, before sending

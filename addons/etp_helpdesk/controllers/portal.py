@@ -10,10 +10,10 @@ class EtpCustomerPortalHelpdesk(CustomerPortalHelpdesk):
     """Procurement fields on helpdesk_mgmt's /my/tickets and /my/ticket pages.
 
     The list keeps upstream's domain (the record rules of the portal user);
-    only the search inputs and the close buttons are adjusted here. The labels
-    upstream writes in its Python code are relabelled with ours: Odoo looks
-    code terms up in the module's own i18n folder only, and helpdesk_mgmt ships
-    no Russian.
+    only the search inputs, the labels, the desk's address and the close
+    buttons are adjusted here. The labels upstream writes in its Python code
+    are relabelled with ours: Odoo looks code terms up in the module's own
+    i18n folder only, and helpdesk_mgmt ships no Russian.
     """
 
     @http.route()
@@ -72,6 +72,9 @@ class EtpCustomerPortalHelpdesk(CustomerPortalHelpdesk):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        # The desk's address stands in for the operator's own: the page names
+        # the operator and gives the address of the ticket's desk.
+        values["etp_desk_email"] = ticket._etp_desk_email()
         if request.env.user._is_public():
             # Closing needs a login (the /ticket/close route is auth="user").
             values["closed_stages"] = request.env["helpdesk.ticket.stage"]

@@ -15,3 +15,4 @@ from . import website
 from . import res_config_settings
 from . import helpdesk_personal_data_log
 from . import helpdesk_personal_data
+from . import helpdesk_ticket_stage

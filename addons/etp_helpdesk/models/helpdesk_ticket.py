@@ -5,7 +5,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html2plaintext
+from odoo.tools import email_normalize, formataddr, html2plaintext
 
 from odoo.addons.base.models.res_partner import _tz_get
 
@@ -639,6 +639,36 @@ class HelpdeskTicket(models.Model):
                 recipient.get("reason"), recipient.get("reason")
             )
         return recipients
+
+    def _message_compute_author(
+        self, author_id=None, email_from=None, raise_on_email=True
+    ):
+        """An operator writes to the requester from the desk's address: the
+        message (and the email sent from it) shows the operator's name with
+        the address of the ticket's desk, never the operator's own."""
+        author_id, email_from = super()._message_compute_author(
+            author_id, email_from, raise_on_email=raise_on_email
+        )
+        if len(self) != 1 or not author_id or not email_from:
+            return author_id, email_from
+        author = self.env["res.partner"].sudo().browse(author_id)
+        internal = any(not user.share for user in author.user_ids)
+        if internal and email_normalize(email_from) == author.email_normalized:
+            desk_email = self._etp_desk_email()
+            if desk_email:
+                email_from = formataddr((author.name, desk_email))
+        return author_id, email_from
+
+    def _etp_desk_email(self):
+        """The address requesters write to about this ticket: its team's
+        alias, else that of the line-1 desk of its audience, else the
+        company's address; False when there is none."""
+        self.ensure_one()
+        Team = self.env["helpdesk.ticket.team"].sudo()
+        team = self.team_id.sudo()
+        if not team.alias_email and self.audience:
+            team = Team._etp_intake_team(self.audience, self.company_id)
+        return team.alias_email or self.company_id.sudo().email or False
 
     def message_update(self, msg_dict, update_vals=None):
         before = self.message_partner_ids.ids

@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models, tools
 
+from .helpdesk_ticket_team import TEAM_AUDIENCES
+
 _KEYWORD_SEPARATORS = re.compile(r"[,;\n]+")
 # fields whose change alters the keyword index
 _INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id"}
@@ -17,6 +19,13 @@ def _normalize_text(text):
 class HelpdeskTicketCategory(models.Model):
     _inherit = "helpdesk.ticket.category"
 
+    audience = fields.Selection(
+        TEAM_AUDIENCES,
+        required=True,
+        default="both",
+        help="Whose questions this category is for: the portal offers it to the "
+        "contacts of customers, of suppliers, or of both.",
+    )
     playbook_step_ids = fields.One2many(
         "helpdesk.playbook.step", "category_id", string="Playbook"
     )

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from ..tools import set_column_defaults
 
@@ -45,6 +45,35 @@ class HelpdeskTicketTeam(models.Model):
         result = super().init()
         set_column_defaults(self, "etp_helpdesk")
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        teams._etp_sync_livechat_operators({})
+        return teams
+
+    def write(self, vals):
+        if "user_ids" not in vals and "livechat_channel_id" not in vals:
+            return super().write(vals)
+        before = {team.id: team.user_ids for team in self}
+        result = super().write(vals)
+        self._etp_sync_livechat_operators(before)
+        return result
+
+    def _etp_sync_livechat_operators(self, users_before):
+        """The members of a desk with a live chat channel take its chats:
+        users added to the team become operators of its channel, users taken
+        off the team stop being. ``users_before`` maps team ids to the
+        members they had. The channel is written as superuser: whoever may
+        staff the team may staff its chat."""
+        for team in self.filtered("livechat_channel_id"):
+            channel = team.livechat_channel_id.sudo()
+            removed = users_before.get(team.id, team.user_ids) - team.user_ids
+            commands = [
+                Command.link(user.id) for user in team.user_ids - channel.user_ids
+            ] + [Command.unlink(user.id) for user in removed & channel.user_ids]
+            if commands:
+                channel.user_ids = commands
 
     @api.model
     def _etp_intake_team(self, audience, company=None):

@@ -118,6 +118,11 @@ class ResPartner(models.Model):
                     )
                 )
 
+    def _get_gravatar_image(self, email):
+        """No Gravatar: typing an email on a contact form would send a hash
+        of it to gravatar.com. Contacts get Odoo's own placeholder avatar."""
+        return False
+
     def _etp_find_by_inn(self, inns):
         """Companies whose INN is one of ``inns``, in the order of ``inns``."""
         if not inns:

@@ -5,6 +5,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from lxml import html
 
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -78,6 +79,22 @@ class EtpHelpdeskCommon(BaseCommon):
             yield
             if flush:
                 self.env.flush_all()
+
+    @classmethod
+    def _etp_speak_russian(cls, users=None):
+        """The interface in Russian, as in production: the website (its only
+        language, whatever the browser asks for) and ``users``. The suite's
+        database has Russian loaded (scripts/test.sh)."""
+        russian = cls.env["res.lang"]._activate_lang("ru_RU")
+        for website in cls.env["website"].search([]):
+            website.write(
+                {
+                    "language_ids": [Command.set(russian.ids)],
+                    "default_lang_id": russian.id,
+                }
+            )
+        if users:
+            users.write({"lang": "ru_RU"})
 
     @classmethod
     def _ticket(cls, **vals):

@@ -366,7 +366,13 @@ class TestLivechatTicket(LivechatTicketCommon):
         self.assertEqual(
             self.team_supplier_l1.livechat_channel_id, self.livechat_supplier
         )
-        self.assertFalse((self.livechat_customer | self.livechat_supplier).user_ids)
+        # The desks' members are the operators of their chats.
+        self.assertEqual(
+            self.livechat_customer.user_ids, self.team_customer_l1.user_ids
+        )
+        self.assertEqual(
+            self.livechat_supplier.user_ids, self.team_supplier_l1.user_ids
+        )
         Rule = self.env["im_livechat.channel.rule"]
         base = "https://etp.example.ru"
         supplier_pages = [
@@ -393,6 +399,35 @@ class TestLivechatTicket(LivechatTicketCommon):
                 self.assertFalse(
                     Rule.match_rule(self.livechat_customer.id, base + path)
                 )
+
+    def test_desk_members_take_its_chats(self):
+        """Adding an operator to a desk with a live chat channel makes them an
+        operator of that chat; taking them off the desk ends it. The other
+        desk's chat is not touched."""
+        newcomer = new_test_user(
+            self.env,
+            login="etp-chat-newcomer",
+            groups="helpdesk_mgmt.group_helpdesk_user_own",
+        )
+        self.team_supplier_l1.user_ids = [Command.link(newcomer.id)]
+        self.assertIn(newcomer, self.livechat_supplier.user_ids)
+        self.assertNotIn(newcomer, self.livechat_customer.user_ids)
+        self.team_supplier_l1.user_ids = [Command.unlink(newcomer.id)]
+        self.assertNotIn(newcomer, self.livechat_supplier.user_ids)
+        self.assertIn(self.chat_operator, self.livechat_supplier.user_ids)
+        # A new desk fed by a chat staffs it with its members.
+        channel = self.env["im_livechat.channel"].create(
+            {"name": "Поддержка по 615-ПП", "user_ids": [Command.clear()]}
+        )
+        self.env["helpdesk.ticket.team"].create(
+            {
+                "name": "615-ПП — 1 линия",
+                "audience": "customer",
+                "livechat_channel_id": channel.id,
+                "user_ids": [Command.set(newcomer.ids)],
+            }
+        )
+        self.assertEqual(channel.user_ids, newcomer)
 
     def test_query_count_flat(self):
         """The number of queries does not grow with the conversation."""
@@ -566,3 +601,66 @@ class TestLivechatPerAudiencePage(HttpCase):
         customer_page = self.url_open("/support").text
         self.assertTrue(marker % customers.id in customer_page, "customers' chat")
         self.assertFalse(marker % suppliers.id in customer_page, "suppliers' chat")
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestLivechatTour(HttpCase, EtpHelpdeskCommon):
+    """In Russian and in Chromium: an anonymous visitor of the suppliers'
+    page writes in the chat; the desk's operator answers and types /ticket;
+    the ticket lands in the suppliers' line-1 team with the transcript."""
+
+    def test_visitor_and_operator(self):
+        operator = new_test_user(
+            self.env,
+            login="etp-chat-tour",
+            name="Дмитрий Соколов",
+            groups="helpdesk_mgmt.group_helpdesk_user_own,im_livechat.im_livechat_group_user",
+        )
+        # Joining the desk makes the operator one of its chat's operators.
+        self.team_supplier_l1.user_ids = [Command.link(operator.id)]
+        livechat = self.env.ref("etp_helpdesk.im_livechat_channel_supplier")
+        self.assertIn(operator, livechat.user_ids)
+        self._etp_speak_russian(operator)
+        self.env["bus.presence"].create(
+            {
+                "user_id": operator.id,
+                "status": "online",
+                "last_poll": fields.Datetime.now(),
+            }
+        )
+        self.start_tour("/suppliers", "etp_helpdesk_livechat_visitor_tour")
+        conversation = self.env["discuss.channel"].search(
+            [("livechat_channel_id", "=", livechat.id)]
+        )
+        self.assertEqual(len(conversation), 1)
+        self.assertEqual(conversation.livechat_operator_id, operator.partner_id)
+        self.start_tour(
+            "/odoo/discuss",
+            "etp_helpdesk_livechat_operator_tour",
+            login=operator.login,
+        )
+        ticket = self.env["helpdesk.ticket"].search(
+            [
+                (
+                    "channel_id",
+                    "=",
+                    self.env.ref("etp_helpdesk.helpdesk_ticket_channel_chat").id,
+                )
+            ]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertRecordValues(
+            ticket,
+            [
+                {
+                    "name": "Не подаётся ценовое предложение",
+                    "team_id": self.team_supplier_l1.id,
+                    "audience": "supplier",
+                    "procedure_number": "0373100000124000456",
+                }
+            ],
+        )
+        transcript = str(ticket.description)
+        self.assertIn("Не могу подать ценовое предложение", transcript)
+        self.assertIn("Проверяю: пришлите номер заявки", transcript)
+        self.assertIn("Дмитрий Соколов", transcript)

@@ -2,7 +2,9 @@
 import base64
 from datetime import datetime
 
-from odoo import http
+from lxml import html
+
+from odoo import Command, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
@@ -12,8 +14,9 @@ from .common import EtpHelpdeskCommon
 # Queries of one /my/tickets request of a portal user, measured with 5 and with
 # 30 tickets of the organisation (the same count: it does not grow with the
 # number of tickets). Measured in test mode, so it includes the savepoints of
-# the test cursor, in the suite's database (all three addons installed).
-MY_TICKETS_QUERY_COUNT = 40
+# the test cursor, in the suite's database (all three addons installed), with
+# the company's name in the footer and the short date format of the list.
+MY_TICKETS_QUERY_COUNT = 42
 
 SUPPLIER_TICKET = "Не подписывается заявка на участие"
 CUSTOMER_TICKET = "Не публикуется извещение о закупке"
@@ -373,6 +376,45 @@ class TestPortalClose(EtpPortalCase):
         page = self.url_open(f"/my/ticket/{self.ticket_supplier.id}").text
         self.assertNotIn('action="/ticket/close"', page)
 
+    def test_close_asks_for_confirmation_with_worded_choices(self):
+        """Each way of closing is a button that opens a confirmation saying
+        what happens; only the confirmation posts (with the CSRF token)."""
+        self._login(self.portal_supplier)
+        page = self.url_open(f"/my/ticket/{self.ticket_supplier.id}").text
+        tree = html.fromstring(page)
+        cancelled = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled")
+        for stage, label, explanation in (
+            (self.stage_done, "My question is solved", "closed as solved"),
+            (cancelled, "Withdraw my request", "You no longer need an answer"),
+        ):
+            with self.subTest(stage=stage.name):
+                opener = tree.xpath(
+                    f"//button[@data-stage-id='{stage.id}']"
+                    "[contains(@class, 'o_etp_ticket_close_open')]"
+                )
+                self.assertEqual(len(opener), 1)
+                self.assertEqual(opener[0].get("type"), "button")
+                self.assertEqual(opener[0].text_content().strip(), label)
+                # The opener itself sends nothing.
+                self.assertFalse(opener[0].xpath("ancestor::form"))
+                modal = tree.xpath(f"//*[@id='o_etp_ticket_close_{stage.id}']")
+                self.assertEqual(len(modal), 1)
+                self.assertEqual(
+                    opener[0].get("data-bs-target"), f"#o_etp_ticket_close_{stage.id}"
+                )
+                text = " ".join(modal[0].text_content().split())
+                self.assertIn(label, text)
+                self.assertIn(explanation, text)
+                self.assertIn("Keep the request open", text)
+                form = modal[0].xpath(".//form[@action='/ticket/close']")[0]
+                self.assertEqual(form.get("method"), "POST")
+                self.assertEqual(
+                    form.xpath(".//input[@name='stage_id']/@value"), [str(stage.id)]
+                )
+                self.assertTrue(form.xpath(".//input[@name='csrf_token']/@value")[0])
+                self.assertTrue(form.xpath(".//button[@type='submit']"))
+        self.assertFalse(self.ticket_supplier.closed)
+
     def test_forged_close_of_another_organisation_ticket_is_refused(self):
         self._login(self.portal_customer)
         own_token = self.ticket_customer._portal_ensure_token()
@@ -511,6 +553,77 @@ class TestPortalNewTicket(EtpPortalCase):
         self.assertEqual(ticket.audience, "customer")
         self.assertEqual(ticket.team_id, self.team_customer_l1)
 
+    def test_form_offers_a_description_and_the_categories_of_the_audience(self):
+        supplier_only = self.env.ref(
+            "etp_helpdesk.helpdesk_ticket_category_applications_submission"
+        )
+        customer_only = self.env.ref(
+            "etp_helpdesk.helpdesk_ticket_category_notices_publication"
+        )
+        common = self.env.ref("etp_helpdesk.helpdesk_ticket_category_access_login")
+        for user, offered, hidden in (
+            (self.portal_supplier, supplier_only, customer_only),
+            (self.portal_customer, customer_only, supplier_only),
+        ):
+            with self.subTest(user=user.login):
+                self._login(user)
+                tree = html.fromstring(self.url_open("/new/ticket").content)
+                form = tree.xpath("//form[@action='/submitted/ticket']")[0]
+                self.assertEqual(len(form.xpath(".//textarea[@name='description']")), 1)
+                self.assertEqual(len(form.xpath(".//input[@name='attachment']")), 1)
+                self.assertEqual(
+                    len(form.xpath(".//input[@name='procedure_number']")), 1
+                )
+                options = form.xpath(".//select[@name='category']/option/@value")
+                self.assertIn(str(offered.id), options)
+                self.assertIn(str(common.id), options)
+                self.assertNotIn(str(hidden.id), options)
+
+    def test_both_audiences_open_a_request_with_category_and_file(self):
+        cases = (
+            (
+                self.portal_supplier,
+                "etp_helpdesk.helpdesk_ticket_category_applications_price_offers",
+                self.team_supplier_l1,
+            ),
+            (
+                self.portal_customer,
+                "etp_helpdesk.helpdesk_ticket_category_notices_publication",
+                self.team_customer_l1,
+            ),
+        )
+        for user, category_xmlid, team in cases:
+            with self.subTest(user=user.login):
+                category = self.env.ref(category_xmlid)
+                before = self.env["helpdesk.ticket"].search([])
+                self._login(user)
+                response = self.url_open(
+                    "/submitted/ticket",
+                    data={
+                        "csrf_token": self._csrf(),
+                        "subject": "Ошибка на площадке",
+                        "description": "Первая строка\nвторая строка <b>не тег</b>",
+                        "category": category.id,
+                        "procedure_number": "0373100000124000002",
+                    },
+                    files=[
+                        ("attachment", ("скриншот.png", b"\x89PNG shot", "image/png"))
+                    ],
+                    allow_redirects=False,
+                )
+                self.assertIn(response.status_code, (302, 303))
+                ticket = self._new_tickets(before)
+                self.assertEqual(len(ticket), 1)
+                self.assertEqual(ticket.team_id, team)
+                self.assertEqual(ticket.category_id, category)
+                self.assertEqual(ticket.procedure_number, "0373100000124000002")
+                self.assertEqual(
+                    str(ticket.description),
+                    "<p>Первая строка<br>вторая строка &lt;b&gt;не тег&lt;/b&gt;</p>",
+                )
+                self.assertEqual(ticket.attachment_ids.mapped("name"), ["скриншот.png"])
+                self.assertEqual(ticket.attachment_ids.raw, b"\x89PNG shot")
+
     def test_form_offers_procedure_fields(self):
         self._login(self.portal_supplier)
         text = self.url_open("/new/ticket").text
@@ -630,6 +743,91 @@ class TestPortalNewTicket(EtpPortalCase):
         self.assertEqual(ticket.category_id, offered_category)
 
 
+@tagged("post_install", "-at_install")
+class TestPortalReadsWell(EtpPortalCase):
+    """Operators appear by name with the desk's address, and the list keeps
+    what matters on a phone."""
+
+    PERSONAL = "anna.volkova.personal@staff.example.ru"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        domain = cls.env["mail.alias.domain"].create({"name": "etp.example.ru"})
+        cls.team_supplier_l1.alias_domain_id = domain
+        cls.desk_operator = new_test_user(
+            cls.env,
+            login="etp-desk-operator",
+            name="Анна Волкова",
+            email=cls.PERSONAL,
+            phone="+7 999 111-22-33",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+        cls.team_supplier_l1.user_ids = [Command.link(cls.desk_operator.id)]
+        cls.ticket_supplier.write(
+            {"team_id": cls.team_supplier_l1.id, "user_id": cls.desk_operator.id}
+        )
+
+    def test_operator_by_name_with_the_desk_address(self):
+        message = self.ticket_supplier.with_user(self.desk_operator).message_post(
+            body="Перевыпустите, пожалуйста, подпись",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        # The message (and the email sent from it) carries the desk's address.
+        self.assertEqual(
+            message.email_from, '"Анна Волкова" <support-suppliers@etp.example.ru>'
+        )
+        self._login(self.portal_supplier)
+        page = self.url_open(f"/my/ticket/{self.ticket_supplier.id}").text
+        tree = html.fromstring(page)
+        desk = tree.xpath("//*[@name='etp_ticket_desk']")[0]
+        self.assertIn("Анна Волкова", desk.text_content())
+        self.assertEqual(
+            desk.xpath(".//a[@name='etp_ticket_desk_email']/@href"),
+            ["mailto:support-suppliers@etp.example.ru"],
+        )
+        params = {
+            "thread_model": "helpdesk.ticket",
+            "thread_id": self.ticket_supplier.id,
+        }
+        chatter = str(self.make_jsonrpc_request("/portal/chatter_init", params))
+        chatter += str(self.make_jsonrpc_request("/mail/chatter_fetch", params))
+        self.assertIn("Перевыпустите, пожалуйста, подпись", chatter)
+        for text in (page, chatter):
+            self.assertNotIn(self.PERSONAL, text)
+            self.assertNotIn("+7 999 111-22-33", text)
+
+    def test_list_on_a_phone(self):
+        """Below the md breakpoint only the reference and the title cell
+        stay; the title cell then shows the stage and the last update."""
+        self._login(self.portal_supplier)
+        tree = html.fromstring(self.url_open("/my/tickets").content)
+        row = tree.xpath(
+            f"//tr[.//a[contains(@href, '/my/ticket/{self.ticket_supplier.id}')]]"
+        )[0]
+        visible = [
+            cell for cell in row.xpath("./td") if "d-none" not in cell.get("class", "")
+        ]
+        self.assertEqual(len(visible), 2)
+        number, title = visible
+        self.assertEqual(number.text_content().strip(), self.ticket_supplier.number)
+        self.assertIn(SUPPLIER_TICKET, title.text_content())
+        meta = title.xpath(".//*[contains(@class, 'o_etp_ticket_list_phone_meta')]")[0]
+        self.assertIn("d-md-none", meta.get("class"))
+        self.assertIn(self.ticket_supplier.stage_id.name, meta.text_content())
+        self.assertRegex(meta.text_content(), r"\d\d\.\d\d\.\d{4} \d\d:\d\d")
+        # The requester's organisation is not repeated on every row.
+        self.assertNotIn(self.org_supplier.name, title.text_content())
+        headers = tree.xpath("//thead/tr")[0]
+        visible_headers = [
+            th.text_content().strip()
+            for th in headers.xpath("./th")
+            if "d-none" not in th.get("class", "")
+        ]
+        self.assertEqual(visible_headers, ["Number", "Title"])
+
+
 @tagged("post_install", "-at_install", "is_query_count")
 class TestPortalQueryCount(EtpPortalCase):
     def _make_tickets(self, partner, count, start):
@@ -685,14 +883,46 @@ class TestPortalQueryCount(EtpPortalCase):
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestPortalTour(EtpPortalCase):
+    """A customer and a supplier, in Russian: create a request, reply,
+    close it as solved."""
+
     def test_portal_tour(self):
-        self.start_tour(
-            "/my/tickets", "etp_helpdesk_portal_tour", login=self.portal_supplier.login
-        )
-        self.assertTrue(self.ticket_supplier.closed)
-        self.assertEqual(self.ticket_supplier.stage_id, self.stage_done)
-        reply = self.ticket_supplier.message_ids.filtered(
-            lambda m: "Заявка подписана после обновления плагина" in (m.body or "")
-        )
-        self.assertEqual(reply.author_id, self.contact_supplier)
-        self.assertEqual(reply.message_type, "comment")
+        self._etp_speak_russian(self.portal_supplier | self.portal_customer)
+        for user, team in (
+            (self.portal_supplier, self.team_supplier_l1),
+            (self.portal_customer, self.team_customer_l1),
+        ):
+            with self.subTest(user=user.login):
+                before = self.env["helpdesk.ticket"].search([])
+                self.start_tour(
+                    "/my/tickets", "etp_helpdesk_portal_tour", login=user.login
+                )
+                ticket = self.env["helpdesk.ticket"].search(
+                    [("id", "not in", before.ids)]
+                )
+                self.assertEqual(len(ticket), 1)
+                role = user.partner_id.commercial_partner_id.procurement_role
+                self.assertRecordValues(
+                    ticket,
+                    [
+                        {
+                            "name": "Не подаётся ценовое предложение",
+                            "partner_id": user.partner_id.id,
+                            "team_id": team.id,
+                            "audience": role,
+                            "procedure_number": "0373100000124000123",
+                            "stage_id": self.stage_done.id,
+                        }
+                    ],
+                )
+                self.assertIn(ticket.category_id.audience, (role, "both"))
+                self.assertIn("аукцион через час", str(ticket.description))
+                self.assertEqual(ticket.attachment_ids.mapped("name"), ["скриншот.png"])
+                reply = ticket.message_ids.filtered(
+                    lambda m: "другой браузер" in (m.body or "")
+                )
+                self.assertEqual(reply.author_id, user.partner_id)
+                self.assertEqual(reply.message_type, "comment")
+                # Closed by the requester, not by OdooBot.
+                tracking = ticket.message_ids.filtered("tracking_value_ids")[:1]
+                self.assertEqual(tracking.author_id, user.partner_id)

@@ -75,6 +75,12 @@ class HelpdeskIncident(models.Model):
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     title = fields.Char(required=True, tracking=True)
+    public_title = fields.Char(
+        tracking=True,
+        help="What platform users read on the support site while the incident "
+        "is open: the symptom in plain words, e.g. «Не работает подписание "
+        "заявок». Empty: the site names the affected part of the platform.",
+    )
     description = fields.Html(
         help="Internal: what fails and how to reproduce it. Sent to IT, never "
         "shown to requesters."
@@ -530,6 +536,30 @@ class HelpdeskIncident(models.Model):
             return ""
         local = deadlines.from_utc_naive(self.detected_at, "Europe/Moscow")
         return local.strftime("%d.%m.%Y %H:%M") + " МСК"
+
+    @api.model
+    def _etp_public_notices(self, company):
+        """The open incidents of ``company`` as the support site tells them:
+        the public title (or the affected part of the platform), whether it
+        is being fixed and since when, in Moscow time. Nothing else of the
+        incident leaves it."""
+        incidents = self.sudo().search(
+            [("state", "in", OPEN_STATES), ("company_id", "=", company.id)],
+            order="detected_at desc, id desc",
+        )
+        components = dict(self._fields["component"]._description_selection(self.env))
+        return [
+            {
+                "title": incident.public_title
+                or self.env._(
+                    "Problems in «%(component)s»",
+                    component=components.get(incident.component, ""),
+                ),
+                "fixing": incident.state == "in_progress",
+                "since": incident._etp_detected_at_msk(),
+            }
+            for incident in incidents
+        ]
 
     def _etp_webhook_payload(self):
         """The webhook's JSON document for the incident's current state."""

@@ -7,3 +7,4 @@ from . import test_emergency_case
 from . import test_requester_tz
 from . import test_retention
 from . import test_child_access
+from . import test_support_site_status

@@ -1,32 +1,76 @@
 /* License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl). */
 import {registry} from "@web/core/registry";
 
-const TICKET = "Не подписывается заявка на участие";
-const REPLY = "Заявка подписана после обновления плагина, спасибо";
+const SUBJECT = "Не подаётся ценовое предложение";
+const REPLY = "Пробовали другой браузер — то же самое";
 
 /**
- * A supplier's contact on the portal: opens a ticket of the organisation from
- * /my/tickets, answers in the chatter and closes the ticket.
+ * A portal user (customer or supplier, in Russian) opens a request from
+ * /my/tickets with a category of their audience, a procedure number and a
+ * screenshot, answers in the communication history and closes the request as
+ * solved after the confirmation (run by tests/test_portal.py).
  */
 registry.category("web_tour.tours").add("etp_helpdesk_portal_tour", {
     url: "/my/tickets",
     steps: () => [
         {
-            content: "The list shows the procedure number of the ticket",
-            trigger: `tr:has(a:contains(${TICKET})) td[name=td_procedure]:contains(32412345678)`,
+            content: "The portal is in Russian",
+            trigger: "html[lang='ru-RU'] button[name='create_new_ticket']:contains(Новое обращение)",
         },
         {
-            content: "Open the ticket",
-            trigger: `a[href^="/my/ticket/"]:contains(${TICKET})`,
+            content: "Open the form of a new request",
+            trigger: "button[name='create_new_ticket']",
             run: "click",
             expectUnloadPage: true,
         },
         {
-            content: "The page shows the procedure",
-            trigger: "div[name=etp_procedure_number]:contains(32412345678)",
+            content: "Choose a category of my audience",
+            trigger: "form[action='/submitted/ticket'] select[name='category']",
+            run: "selectByIndex 1",
         },
         {
-            content: "Write a reply in the chatter",
+            content: "Give the subject",
+            trigger: "form[action='/submitted/ticket'] input[name='subject']",
+            run: `edit ${SUBJECT}`,
+        },
+        {
+            content: "Give the notice number",
+            trigger: "form[action='/submitted/ticket'] input[name='procedure_number']",
+            run: "edit 0373100000124000123",
+        },
+        {
+            content: "Describe the problem",
+            trigger: "form[action='/submitted/ticket'] textarea[name='description']",
+            run: "edit Кнопка «Подать» неактивна, аукцион через час.",
+        },
+        {
+            content: "Attach a screenshot",
+            trigger: "form[action='/submitted/ticket'] input[name='attachment']",
+            run() {
+                const transfer = new DataTransfer();
+                transfer.items.add(
+                    new File(["PNG screenshot"], "скриншот.png", {type: "image/png"})
+                );
+                this.anchor.files = transfer.files;
+                this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
+            },
+        },
+        {
+            content: "Send the request",
+            trigger: "form[action='/submitted/ticket'] button[type='submit']:contains(Отправить обращение)",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The request shows its notice number",
+            trigger: "div[name=etp_procedure_number]:contains(0373100000124000123)",
+        },
+        {
+            content: "and the screenshot",
+            trigger: ".o_project_portal_attachments:contains(скриншот.png)",
+        },
+        {
+            content: "Write in the communication history",
             trigger: "#chatterRoot:shadow .o-mail-Composer-input",
             run: `edit ${REPLY}`,
         },
@@ -40,17 +84,26 @@ registry.category("web_tour.tours").add("etp_helpdesk_portal_tour", {
             trigger: `#chatterRoot:shadow .o-mail-Message-body:contains(${REPLY})`,
         },
         {
-            content: "Close the ticket (a POST form with a CSRF token)",
-            trigger: "form.o_etp_ticket_close:has(input[name=csrf_token]) button:contains(Done)",
+            content: "Close the request: my question is solved",
+            trigger: "button.o_etp_ticket_close_open:contains(Вопрос решён)",
+            run: "click",
+        },
+        {
+            content: "The confirmation says what happens",
+            trigger: ".o_etp_ticket_close_modal.show .modal-body:contains(закроется как решённое)",
+        },
+        {
+            content: "Confirm",
+            trigger: ".o_etp_ticket_close_modal.show button.o_etp_ticket_close_confirm",
             run: "click",
             expectUnloadPage: true,
         },
         {
-            content: "The ticket is done and offers no close button any more",
-            trigger: "span.badge:contains(Done)",
+            content: "The request is solved and offers no close button any more",
+            trigger: "span.badge:contains(Решено)",
         },
         {
-            trigger: "body:not(:has(form.o_etp_ticket_close))",
+            trigger: "body:not(:has(.o_etp_ticket_close_open))",
         },
     ],
 });

@@ -3,15 +3,28 @@
 
 import { registry } from "@web/core/registry";
 
-// An anonymous supplier sends a request through the web form /support
-// (run by tests/test_support_form.py).
+// An anonymous supplier, in Russian, goes from the home page of the support
+// site to the suppliers' web form and sends a request (run by
+// tests/test_support_form.py).
 registry.category("web_tour.tours").add("etp_helpdesk_support_form_tour", {
-    url: "/support",
+    url: "/",
     steps: () => [
         {
-            content: "Say that I am a supplier",
-            trigger: "form.o_etp_support_form input[name='audience'][value='supplier']",
+            content: "The home page tells the suppliers' desk",
+            trigger: "html[lang='ru-RU'] .o_etp_support_desk_supplier h2:contains(Поставщики)",
+        },
+        {
+            content: "Write a request to the suppliers' desk",
+            trigger: ".o_etp_support_desk_supplier a.o_etp_support_desk_form",
             run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The form is the suppliers' one, in Russian",
+            trigger: "h1:contains(Написать в службу поддержки)",
+        },
+        {
+            trigger: "form.o_etp_support_form input[name='audience'][value='supplier']:checked",
         },
         {
             content: "Give my name",
