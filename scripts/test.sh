@@ -29,6 +29,7 @@ CONF=$(render_config test workers=0 max_cron_threads=0 http_interface=127.0.0.1 
   http_port="${ETP_TEST_HTTP_PORT:-8069}" dbfilter="^$DB\$" log_handler=":INFO,werkzeug:WARNING")
 drop_db "$DB"
 LOG="$STATE/test-install.log"
+rm -f "$LOG"  # odoo-bin appends to its log file
 set +e
 "$VENV/bin/python" "$ODOO_SOURCE/odoo-bin" -c "$CONF" -d "$DB" \
   -i "$ETP_MODULES" --without-demo=all --load-language=en_US,ru_RU --stop-after-init --logfile="$LOG"
