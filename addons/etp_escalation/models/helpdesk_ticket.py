@@ -582,7 +582,7 @@ class HelpdeskTicket(models.Model):
             tickets._etp_keep_priority_as_manual()
             tickets._etp_find_first_responses()
             tickets._etp_apply_deadline_priority()
-            self.env["helpdesk.ticket.sla"]._etp_sync_tickets(tickets)
+            tickets._etp_sync_sla()
             self.env["helpdesk.duty.shift"]._etp_assign_tickets(tickets)
             self.env.flush_all()
         return len(ids)

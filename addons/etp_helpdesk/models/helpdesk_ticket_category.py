@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models, tools
 
+from ..tools import set_column_defaults
 from .helpdesk_ticket_team import TEAM_AUDIENCES
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;\n]+")
@@ -37,6 +38,11 @@ class HelpdeskTicketCategory(models.Model):
         "finds «личном кабинете». When several categories match, a "
         "subcategory wins over its parents, then the longest keyword.",
     )
+
+    def init(self):
+        result = super().init()
+        set_column_defaults(self, "etp_helpdesk")
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
