@@ -47,7 +47,7 @@ MODELS = (
 VIEW_TYPES = ("form", "list", "kanban", "search")
 # Selections whose values are codes, not labels: the IANA time zones (Russia's
 # zones by their Russian names are item 6 of issue 10, a separate change).
-CODE_SELECTIONS = {"requester_tz", "tz"}
+CODE_SELECTIONS = {"requester_tz", "requester_tz_own", "requester_browser_tz", "tz"}
 
 
 def english(texts):

@@ -634,8 +634,10 @@ class TestLivechatTour(HttpCase, EtpHelpdeskCommon):
         )
         self.assertEqual(len(conversation), 1)
         self.assertEqual(conversation.livechat_operator_id, operator.partner_id)
+        # the conversation as the operator's chat window opens it (Discuss
+        # would first show its default channel)
         self.start_tour(
-            "/odoo/discuss",
+            f"/odoo/discuss?active_id=discuss.channel_{conversation.id}",
             "etp_helpdesk_livechat_operator_tour",
             login=operator.login,
         )
