@@ -6,7 +6,7 @@ Moscow time (МСК) and requesters live in any of Russia's eleven time zones.
 """
 
 import zoneinfo
-from datetime import UTC, timedelta
+from datetime import timedelta, timezone
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -64,7 +64,7 @@ def to_utc_naive(dt_local_naive, tz_name):
     """
     _require_naive(dt_local_naive)
     local = dt_local_naive.replace(tzinfo=_zone(tz_name))
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def from_utc_naive(dt_utc_naive, tz_name):
@@ -74,7 +74,7 @@ def from_utc_naive(dt_utc_naive, tz_name):
     zone or an aware datetime.
     """
     _require_naive(dt_utc_naive)
-    return dt_utc_naive.replace(tzinfo=UTC).astimezone(_zone(tz_name))
+    return dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name))
 
 
 def format_deadline(dt_utc_naive, requester_tz):
@@ -87,7 +87,7 @@ def format_deadline(dt_utc_naive, requester_tz):
     """
     if not dt_utc_naive:
         return ""
-    moment = dt_utc_naive.replace(tzinfo=UTC)
+    moment = dt_utc_naive.replace(tzinfo=timezone.utc)
     moscow = moment.astimezone(MSK)
     text = f"{moscow.strftime(_FORMAT)} МСК"
     zone = _zone_or_none(requester_tz)
