@@ -299,15 +299,21 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A new email opens a ticket on the Email channel. Addresses in CC are
-        kept on the ticket (``email_cc``) but do not become followers: a
-        follower from another organisation would see the ticket on the portal.
+        """A new email opens a ticket on the Email channel, or on none if an
+        administrator deleted that channel. Addresses in CC are kept on the
+        ticket (``email_cc``) but do not become followers: a follower from
+        another organisation would see the ticket on the portal.
         """
         values = dict(custom_values or {})
         if not values.get("channel_id"):
-            values["channel_id"] = self.env.ref(
-                "helpdesk_mgmt.helpdesk_ticket_channel_email"
-            ).id
+            # An administrator may have deleted the Email channel: the email
+            # still opens a ticket, only without a channel (as upstream does).
+            channel = self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_email",
+                raise_if_not_found=False,
+            )
+            if channel:
+                values["channel_id"] = channel.id
         ticket = super().message_new(msg_dict, custom_values=values)
         ticket._etp_drop_external_followers([])
         return ticket
