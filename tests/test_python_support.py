@@ -48,6 +48,7 @@ NEW_NAMES = {
 }
 NEW_BUILTINS = {"ExceptionGroup", "BaseExceptionGroup"}
 
+
 def _python_files():
     for folder in ("addons", "tests", "scripts", "config"):
         for path in sorted((ROOT / folder).rglob("*.py")):
