@@ -72,8 +72,13 @@ class OdooServer:
     """``with OdooServer(db, conf_values) as server``: started, healthy, and
     stopped (with every process of its group) on exit."""
 
-    def __init__(self, db, log_path, *, workers=2, cron_threads=1, extra=None):
+    def __init__(
+        self, db, log_path, *, workers=2, cron_threads=1, extra=None, program=None
+    ):
         self.db = db
+        # What runs Odoo: odoo-bin, or a launcher taking the same arguments
+        # (docker/odoo_web.py).
+        self.program = program
         self.log_path = pathlib.Path(log_path)
         self.workers = workers
         self.cron_threads = cron_threads
@@ -142,7 +147,12 @@ class OdooServer:
             self.log_path.unlink()
         self._render_config()
         self.process = subprocess.Popen(
-            [sys.executable, str(odoo_bin()), "-c", str(self.conf_path)],
+            [
+                sys.executable,
+                str(self.program or odoo_bin()),
+                "-c",
+                str(self.conf_path),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -192,10 +202,10 @@ class OdooServer:
                 kinds[pid] = kind
         return kinds
 
-    def wait_for_children(self, timeout=60):
-        """The children once all are up: ``workers`` HTTP, one cron (if cron
-        threads) and the gevent process."""
-        want = {"http": self.workers, "cron": min(self.cron_threads, 1), "gevent": 1}
+    def wait_for_children(self, timeout=60, gevent=True):
+        """The children once all are up: ``workers`` HTTP, the cron workers
+        and (unless ``gevent`` is false) the gevent process."""
+        want = {"http": self.workers, "cron": self.cron_threads, "gevent": int(gevent)}
         deadline = time.monotonic() + timeout
         while True:
             kinds = self.children()
