@@ -31,6 +31,9 @@ CUSTOMER_MAILBOX = "buyer@hospital.test"
 SUPPLIER_MAILBOX = "seller@postavka.test"
 # Domain of the benchmark's senders: postfix discards what is sent there.
 DISCARD_DOMAIN = "bench.test"
+# Domain of the operators' own addresses: their notifications are discarded
+# too (they would otherwise land in the support mailbox via its catch-all).
+STAFF_DOMAIN = "staff.test"
 PASSWORD = "mail-test-password"
 MAILBOXES = (SUPPORT_MAILBOX, CUSTOMER_MAILBOX, SUPPLIER_MAILBOX)
 
@@ -85,10 +88,14 @@ disable_dns_lookups = yes
 biff = no
 append_dot_mydomain = no
 message_size_limit = 52428800
-virtual_mailbox_domains = {support_domain} hospital.test postavka.test {discard}
+virtual_mailbox_domains = {support_domain} hospital.test postavka.test {discard} {staff}
 virtual_alias_maps = regexp:{root}/postfix/virtual_alias
 virtual_transport = lmtp:inet:127.0.0.1:{lmtp_port}
-transport_maps = inline:{{ {discard}=discard: }}
+transport_maps = inline:{{ {discard}=discard:, {staff}=discard: }}
+# Nothing leaves the machine: any other domain bounces at once, without a
+# single lookup.
+default_transport = error:5.1.2 no delivery outside the test domains
+relay_transport = error:5.1.2 no delivery outside the test domains
 # Deliver at once and in parallel, like a mail server under load.
 queue_run_delay = 10s
 minimal_backoff_time = 10s
@@ -260,6 +267,7 @@ class MailServers:
                 support_domain=SUPPORT_DOMAIN,
                 lmtp_port=self.lmtp_port,
                 discard=DISCARD_DOMAIN,
+                staff=STAFF_DOMAIN,
             )
         )
         (conf_dir / "master.cf").write_text(
