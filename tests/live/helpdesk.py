@@ -35,6 +35,9 @@ class Helpdesk:
             )
         )
         admin("res.company", "write", [1], {"alias_domain_id": domain_id})
+        # The administrator's own address (a follower of the desks) is on the
+        # staff domain, like the operators'.
+        admin("res.users", "write", [admin.uid], {"email": f"admin@{STAFF_DOMAIN}"})
         self.team_customer = admin.ref("etp_helpdesk.helpdesk_ticket_team_customer_l1")
         self.team_supplier = admin.ref("etp_helpdesk.helpdesk_ticket_team_supplier_l1")
         teams = admin(
