@@ -10,12 +10,15 @@ locust from PyPI; it imports nothing of Odoo).
   per-address rate limit.
 
 BENCH_USERS names a JSON file: {"portal": [{"login", "password"}, ...]}.
+Each accepted reply and form is written to BENCH_ACCEPTED (its unique mark),
+so that the driver can tell lost from duplicated ones.
 """
 
 import itertools
 import json
 import os
 import re
+import uuid
 
 from locust import HttpUser, between, constant_throughput, task
 
@@ -25,6 +28,12 @@ _portal_logins = itertools.cycle(DATA["portal"])
 _form_numbers = itertools.count(1)
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 TICKET_RE = re.compile(r'href="/my/ticket/(\d+)')
+_accepted = open(os.environ["BENCH_ACCEPTED"], "a", encoding="utf-8")
+
+
+def _accept(mark):
+    _accepted.write(mark + "\n")
+    _accepted.flush()
 
 
 def _client_address(number):
@@ -79,6 +88,7 @@ class PortalUser(HttpUser):
         if not self.tickets:
             return
         ticket = int(self.tickets[0])
+        mark = f"bench-reply-{uuid.uuid4().hex}"
         with self.client.post(
             "/mail/message/post",
             json={
@@ -89,7 +99,7 @@ class PortalUser(HttpUser):
                     "thread_id": ticket,
                     "post_data": {
                         "body": "Уточнение к обращению: прикладываю номер извещения "
-                        "0373100000124000456.",
+                        f"0373100000124000456 ({mark}).",
                         "message_type": "comment",
                         "subtype_xmlid": "mail.mt_comment",
                     },
@@ -100,6 +110,8 @@ class PortalUser(HttpUser):
         ) as response:
             if response.status_code != 200 or "error" in response.json():
                 response.failure(response.text[:300])
+            else:
+                _accept(mark)
 
 
 class SupportFormUser(HttpUser):
@@ -137,3 +149,5 @@ class SupportFormUser(HttpUser):
                 or "/support/thanks" not in response.headers.get("Location", "")
             ):
                 response.failure(f"not accepted: {response.status_code}")
+            else:
+                _accept(f"bench-form-{number}")
