@@ -4,10 +4,13 @@ SHELL := /bin/bash
 VENV := .venv
 ADDONS := addons/etp_helpdesk addons/etp_escalation addons/etp_incident
 
-.PHONY: run test lint format clean-state
+.PHONY: run run-prod test lint format clean-state
 
 run:  ## Odoo on http://127.0.0.1:8069 with Russian demo data
 	@bash scripts/run.sh
+
+run-prod:  ## the same in production mode: workers, cron, gevent, behind nginx
+	@bash scripts/run_prod.sh
 
 test:  ## lint, fresh database, the whole test suite
 	@bash scripts/test.sh

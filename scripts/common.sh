@@ -59,9 +59,13 @@ addons_path() {
 }
 
 ensure_system_packages() {
-  # python-ldap builds against these; chromium runs the tours.
+  # python-ldap builds against these; chromium runs the tours; postfix and
+  # dovecot are the real mail servers of the mail round trip (the tests run
+  # private instances on free ports, never the system's services); nginx
+  # fronts `make run-prod`; docker-compose (v1) checks docker-compose.yml.
   local missing=()
-  for pkg in libldap2-dev libsasl2-dev libpq-dev chromium; do
+  for pkg in libldap2-dev libsasl2-dev libpq-dev chromium \
+             postfix dovecot-imapd dovecot-lmtpd nginx-light docker-compose; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -70,6 +74,8 @@ ensure_system_packages() {
   fi
   say "Installing Debian packages: ${missing[*]}"
   apt-get update -qq
+  # postfix asks how to configure itself: the defaults do (the tests bring
+  # their own configuration).
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 

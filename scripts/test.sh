@@ -41,6 +41,12 @@ if [ $rc -ne 0 ] || [ -n "$problems" ]; then
   die "Building the test database failed (exit $rc); module loading logged the lines above. Full log: $LOG"
 fi
 check_installed "$DB" "$ETP_MODULES" || die "A module failed to install (log: $LOG)."
+# The live checks (tests/test_live_*.py) run Odoo in production mode, which
+# commits, on a copy of the fresh database; copied now, while nothing is
+# connected to it.
+"$VENV/bin/python" -c 'import sys; sys.path.insert(0, sys.argv[1])
+from tests.live.odooserver import clone_database
+clone_database(sys.argv[2], sys.argv[2] + "_live", sys.argv[3])' "$ROOT" "$DB" "$STATE/data"
 phase_end
 
 # `make run`'s own database, built the same way and checked afterwards: a

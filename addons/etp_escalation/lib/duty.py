@@ -8,7 +8,7 @@ shift whose end is not after its start on the clock face ends the next day, so
 """
 
 import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 MAX_SHIFT = timedelta(hours=24)
@@ -26,14 +26,14 @@ def _require_naive(dt):
 def msk_to_utc(dt_msk_naive):
     """Moscow wall-clock time (naive) → naive UTC."""
     _require_naive(dt_msk_naive)
-    moment = dt_msk_naive.replace(tzinfo=MSK).astimezone(UTC)
+    moment = dt_msk_naive.replace(tzinfo=MSK).astimezone(timezone.utc)
     return moment.replace(tzinfo=None)
 
 
 def utc_to_msk(dt_utc_naive):
     """Naive UTC → Moscow wall-clock time (naive)."""
     _require_naive(dt_utc_naive)
-    moment = dt_utc_naive.replace(tzinfo=UTC).astimezone(MSK)
+    moment = dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(MSK)
     return moment.replace(tzinfo=None)
 
 

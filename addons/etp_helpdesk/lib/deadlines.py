@@ -11,7 +11,7 @@ This is the one place that turns a deadline into text: «24.11.2026 02:50 МСК
 import zoneinfo
 from datetime import timedelta, timezone
 
-UTC = timezone.utc  # noqa: UP017 - datetime.UTC is Python 3.11+
+UTC = timezone.utc
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -69,7 +69,7 @@ def to_utc_naive(dt_local_naive, tz_name):
     """
     _require_naive(dt_local_naive)
     local = dt_local_naive.replace(tzinfo=_zone(tz_name))
-    return local.astimezone(UTC).replace(tzinfo=None)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def from_utc_naive(dt_utc_naive, tz_name):
@@ -79,7 +79,7 @@ def from_utc_naive(dt_utc_naive, tz_name):
     zone or an aware datetime.
     """
     _require_naive(dt_utc_naive)
-    return dt_utc_naive.replace(tzinfo=UTC).astimezone(_zone(tz_name))
+    return dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name))
 
 
 # The words around the times; the Odoo layer passes them translated.
@@ -112,7 +112,7 @@ def format_deadline(
     """
     if not dt_utc_naive:
         return ""
-    moment = dt_utc_naive.replace(tzinfo=UTC)
+    moment = dt_utc_naive.replace(tzinfo=timezone.utc)
     moscow = moment.astimezone(MSK)
     msk_text = moscow.strftime(_FORMAT)
     zone = _zone_or_none(requester_tz)

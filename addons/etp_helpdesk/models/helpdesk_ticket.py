@@ -607,9 +607,10 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A new email opens a ticket on the Email channel. Addresses in CC are
-        kept on the ticket (``email_cc``) but do not become followers: a
-        follower from another organisation would see the ticket on the portal.
+        """A new email opens a ticket on the Email channel, or on none if an
+        administrator deleted that channel. Addresses in CC are kept on the
+        ticket (``email_cc``) but do not become followers: a follower from
+        another organisation would see the ticket on the portal.
         """
         # The gateway runs without a language: the ticket's texts (its
         # creation note, "No Subject") are written in the company's.
@@ -618,10 +619,14 @@ class HelpdeskTicket(models.Model):
         if not values.get("name") and not msg_dict.get("subject"):
             values["name"] = self.env._("No Subject")
         if not values.get("channel_id"):
+            # An administrator may have deleted the Email channel: the email
+            # still opens a ticket, only without a channel (as upstream does).
             channel = self.env.ref(
-                "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+                "helpdesk_mgmt.helpdesk_ticket_channel_email",
+                raise_if_not_found=False,
             )
-            values["channel_id"] = channel.id if channel else False
+            if channel:
+                values["channel_id"] = channel.id
         ticket = super().message_new(msg_dict, custom_values=values)
         ticket._etp_drop_external_followers([])
         return ticket

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -50,7 +50,7 @@ def test_from_utc_naive(tz_name, expected_local):
     result = deadlines.from_utc_naive(DEADLINE_UTC, tz_name)
     assert result.tzinfo is not None
     assert result.replace(tzinfo=None) == expected_local
-    assert result.astimezone(UTC).replace(tzinfo=None) == DEADLINE_UTC
+    assert result.astimezone(timezone.utc).replace(tzinfo=None) == DEADLINE_UTC
 
 
 @pytest.mark.parametrize("tz_name", ["Mars/Olympus", "MSK", "../etc/passwd"])
@@ -173,7 +173,7 @@ def test_russian_timezones():
     assert dict(deadlines.RUSSIAN_TIMEZONES)["Asia/Vladivostok"] == (
         "МСК+7 Владивосток"
     )
-    moment = datetime(2026, 11, 24, tzinfo=UTC)
+    moment = datetime(2026, 11, 24, tzinfo=timezone.utc)
     moscow_offset = moment.astimezone(deadlines.MSK).utcoffset()
     for shift, (name, label) in enumerate(deadlines.RUSSIAN_TIMEZONES, start=-1):
         offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()

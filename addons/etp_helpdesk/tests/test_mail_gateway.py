@@ -73,6 +73,27 @@ class TestMailGateway(EtpHelpdeskCommon):
         self.assertEqual(supplier.team_id, self.team_supplier_l1)
         self.assertEqual(supplier.audience, "supplier")
 
+    def test_email_opens_a_ticket_when_the_email_channel_was_deleted(self):
+        # Without a ticket, the gateway answers the sender with a bounce from
+        # a cursor of its own: share the test's transaction so that a failure
+        # shows as an error instead of waiting on the alias's row lock.
+        self.registry.enter_test_mode(self.cr)
+        self.addCleanup(self.registry.leave_test_mode)
+        self.channel_email.unlink()
+        ticket = self.env["helpdesk.ticket"].browse(self._process("m-no-channel"))
+        self.assertRecordValues(
+            ticket,
+            [
+                {
+                    "name": "Не могу войти в личный кабинет",
+                    "team_id": self.team_customer_l1.id,
+                    "partner_id": self.contact_customer.id,
+                    "channel_id": False,
+                }
+            ],
+        )
+        self.assertIn("неверный пароль", ticket.description)
+
     def test_reply_threads_into_the_ticket(self):
         ticket = self.env["helpdesk.ticket"].browse(self._process("m3"))
         before = self._tickets()

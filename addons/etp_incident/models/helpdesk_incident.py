@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
-from datetime import UTC, timedelta
+from datetime import timedelta, timezone
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -564,7 +564,9 @@ class HelpdeskIncident(models.Model):
     def _etp_webhook_payload(self):
         """The webhook's JSON document for the incident's current state."""
         self.ensure_one()
-        detected = self.detected_at.replace(tzinfo=UTC) if self.detected_at else None
+        detected = (
+            self.detected_at.replace(tzinfo=timezone.utc) if self.detected_at else None
+        )
         return {
             "reference": self.name,
             "title": self.title,

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -78,7 +78,7 @@ def test_threshold_one_makes_every_event_a_burst_of_its_own_when_apart():
 
 
 def test_aware_timestamps_work_too():
-    events = [(datetime(2026, 1, 1, 9, m, tzinfo=UTC), m) for m in (0, 1, 2)]
+    events = [(datetime(2026, 1, 1, 9, m, tzinfo=timezone.utc), m) for m in (0, 1, 2)]
     assert find_bursts(events, 3, WINDOW) == [
         Burst(events[0][0], events[2][0], tuple(events))
     ]
