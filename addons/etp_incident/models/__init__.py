@@ -7,3 +7,4 @@ from . import helpdesk_external_escalation
 from . import helpdesk_emergency_case
 from . import helpdesk_emergency_case_line
 from . import helpdesk_ticket
+from . import mail_template
