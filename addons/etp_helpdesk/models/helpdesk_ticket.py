@@ -145,6 +145,9 @@ class HelpdeskTicket(models.Model):
         aggregator="avg",
         help="Share of the playbook steps done, in percent.",
     )
+    # helpdesk_mgmt leaves it unindexed: deleting a ticket then scans every
+    # ticket for duplicates pointing at it (180k deletions ran > 10 minutes)
+    duplicate_id = fields.Many2one(index="btree_not_null")
 
     @api.depends("procedure_number")
     def _compute_procedure_kind(self):

@@ -7,3 +7,4 @@ from . import test_livechat
 from . import test_playbook
 from . import test_call_wizard
 from . import test_requester_tz_http
+from . import test_indexes
