@@ -444,7 +444,6 @@ class HelpdeskIncident(models.Model):
             # told now: the stage change is kept with the resolution message
             solved_now = to_tell & to_solve
             if solved_now:
-                solved_now._track_prepare(solved_now._track_get_fields())
                 solved_now.write(
                     {"stage_id": solved_stage.id, "incident_notified_id": incident.id}
                 )
