@@ -98,6 +98,24 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.escalation_count = counts.get(ticket._origin, 0)
 
+    def _compute_percentage(self):
+        """helpdesk_mgmt_rating counts the ratings one ticket at a time: the
+        tickets without a rating (every new ticket) are found with one query
+        for the batch and get its "no rating" value, the others are counted
+        as before."""
+        rated = {
+            res_id
+            for [res_id] in self.env["rating.rating"]
+            .sudo()
+            ._read_group(
+                expression.AND([self._origin._rating_domain(), [("rating", ">=", 1)]]),
+                ["res_id"],
+            )
+        }
+        unrated = self.filtered(lambda t: t._origin.id not in rated)
+        unrated.positive_rate_percentage = -1
+        return super(HelpdeskTicket, self - unrated)._compute_percentage()
+
     @api.model_create_multi
     def create(self, vals_list):
         raised = self._etp_prepare_priority_vals(vals_list)  # SLA: deadline priority

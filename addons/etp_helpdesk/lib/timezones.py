@@ -298,7 +298,7 @@ def local_time(now_utc_naive, tz_name):
     if now_utc_naive.tzinfo is not None:
         raise ValueError("naive_datetime_expected")
     zone = zoneinfo.ZoneInfo(zone_name(tz_name) or DEFAULT_TZ)
-    moment = now_utc_naive.replace(tzinfo=timezone.utc)  # noqa: UP017 - Python 3.10
+    moment = now_utc_naive.replace(tzinfo=timezone.utc)
     return moment.astimezone(zone)
 
 

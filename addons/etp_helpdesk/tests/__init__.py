@@ -11,3 +11,4 @@ from . import test_retention
 from . import test_personal_data_requests
 from . import test_no_outbound
 from . import test_support_site
+from . import test_indexes

@@ -125,3 +125,67 @@ class TestIntake(EtpHelpdeskCommon):
             )
         )
         self.assertEqual(mine.user_id, self.operator)
+
+    def test_tickets_created_together_draw_numbers_and_stage_at_once(self):
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", "helpdesk.ticket.sequence")], limit=1
+        )
+        Ticket = self.env["helpdesk.ticket"].with_user(self.operator)
+        first = Ticket.create({"name": "Один", "description": "<p>Текст</p>"})
+        self.env.flush_all()
+        vals_list = [
+            {
+                "name": f"Вопрос {index}",
+                "description": "<p>Текст</p>",
+                "team_id": self.team_supplier_l1.id,
+            }
+            for index in range(5)
+        ]
+        vals_list.append(
+            {
+                "name": "С номером",
+                "description": "<p>Текст</p>",
+                "team_id": self.team_supplier_l1.id,
+                "number": "ВРУЧНУЮ-1",
+            }
+        )
+        tickets = Ticket.create(vals_list)
+        # the next numbers of the sequence, in order, formatted by it
+        start = int(first.number.removeprefix(sequence.prefix))
+        self.assertEqual(
+            tickets[:5].mapped("number"),
+            [sequence.get_next_char(start + step) for step in range(1, 6)],
+        )
+        self.assertEqual(tickets[5].number, "ВРУЧНУЮ-1")
+        # the first stage of the desk, as for a ticket created alone
+        self.assertEqual(
+            tickets.stage_id, self.team_supplier_l1._get_applicable_stages()[:1]
+        )
+        # one at a time, the next number follows
+        last = Ticket.create({"name": "Ещё", "description": "<p>Текст</p>"})
+        self.assertEqual(last.number, sequence.get_next_char(start + 6))
+
+    def test_creating_more_tickets_together_costs_no_more_queries(self):
+        # without the mail layer's work, which follows each ticket on its own
+        Ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.operator)
+            .with_context(tracking_disable=True)
+        )
+        counts = {}
+        for size in (2, 2, 12):  # the first run fills the caches
+            self.env.flush_all()
+            before = self.cr.sql_log_count
+            Ticket.create(
+                [
+                    {
+                        "name": f"Вопрос {index}",
+                        "description": "<p>Не могу войти</p>",
+                        "team_id": self.team_supplier_l1.id,
+                    }
+                    for index in range(size)
+                ]
+            )
+            self.env.flush_all()
+            counts[size] = self.cr.sql_log_count - before
+        self.assertEqual(counts[2], counts[12])

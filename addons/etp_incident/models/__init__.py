@@ -9,3 +9,4 @@ from . import helpdesk_emergency_case_line
 from . import helpdesk_ticket
 from . import helpdesk_personal_data
 from . import mail_mail
+from . import mail_template

@@ -333,13 +333,18 @@ class HelpdeskEmergencyCase(models.Model):
             )
         # Whoever may change the case may open its child tickets, whichever
         # desk they fall into and whoever they are assigned to.
+        # The mail layer's work on new tickets, done for the batch: no "ticket
+        # created" message (the instructions follow at once), followers added
+        # at once, no "you are assigned" email per ticket.
+        Ticket = self.env["helpdesk.ticket"].sudo()
         tickets = (
-            self.env["helpdesk.ticket"]
-            .sudo()
+            Ticket.with_context(tracking_disable=True)
             .create([line._etp_prepare_ticket_vals() for line in lines])
+            .with_env(Ticket.env)
         )
-        tickets._etp_send_emergency_template(
-            "etp_incident.mail_template_emergency_case_instructions",
+        tickets._etp_subscribe_created()
+        tickets._etp_post_notices(
+            self.env.ref("etp_incident.mail_template_emergency_case_instructions"),
             author=self.user_id.partner_id,
         )
         now = fields.Datetime.now()
@@ -483,8 +488,8 @@ class HelpdeskEmergencyCase(models.Model):
             for h in self._etp_reminder_points()
             if self.deadline - timedelta(hours=h) <= now
         )
-        lines.ticket_id._etp_send_emergency_template(
-            "etp_incident.mail_template_emergency_case_reminder",
+        lines.ticket_id._etp_post_notices(
+            self.env.ref("etp_incident.mail_template_emergency_case_reminder"),
             author=self.user_id.partner_id,
         )
         items = Markup().join(

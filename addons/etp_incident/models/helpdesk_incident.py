@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
-from collections import defaultdict
 from datetime import timedelta, timezone
 
 from lxml import etree
@@ -681,8 +680,10 @@ class HelpdeskIncident(models.Model):
         tickets._message_log_batch(dict.fromkeys(tickets.ids, body))
 
     def _etp_solve_linked_tickets(self, tickets=None):
-        """Tell each requester once per ticket that the problem is fixed and
-        move the open tickets to the solved stage.
+        """Tell each requester once that the problem is fixed, in one message
+        naming all their tickets, and move the open tickets to the solved
+        stage with the change in their history: a few queries whatever the
+        number of tickets.
 
         ``tickets`` limits the work to some linked tickets (a ticket linked
         after the resolution). A ticket already told about this incident is not
@@ -691,20 +692,66 @@ class HelpdeskIncident(models.Model):
         """
         solved_stage = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         template = self.env.ref("etp_incident.mail_template_incident_ticket_resolved")
-        by_incident = defaultdict(lambda: self.env["helpdesk.ticket"].sudo())
         all_tickets = tickets.sudo() if tickets is not None else self.sudo().ticket_ids
-        for ticket in all_tickets:
-            if ticket.incident_id in self:
-                by_incident[ticket.incident_id] |= ticket
-        for incident, linked in by_incident.items():
+        for incident, linked in all_tickets.grouped("incident_id").items():
+            if incident not in self:
+                continue
             to_tell = linked.filtered(lambda t, i=incident: t.incident_notified_id != i)
-            if to_tell:
-                to_tell._etp_post_resolution(template, incident._etp_message_author())
-                to_tell.write({"incident_notified_id": incident.id})
             to_solve = linked.filtered(lambda t: not t.closed)
-            if to_solve:
-                # the resolution message told the requester: not the stage's
-                # email too (see helpdesk.ticket._track_template)
-                to_solve.write(
+            # the resolution message tells the requester: not also the solved
+            # stage's "ticket closed" email (see helpdesk.ticket._track_template)
+            # told now: the stage change is kept with the resolution message
+            solved_now = to_tell & to_solve
+            if solved_now:
+                solved_now.write(
+                    {
+                        "stage_id": solved_stage.id,
+                        "incident_notified_id": incident.id,
+                        "solved_by_incident": True,
+                    }
+                )
+            if to_tell:
+                (to_tell - solved_now).write({"incident_notified_id": incident.id})
+                to_tell._etp_post_notices(
+                    template,
+                    incident._etp_message_author(),
+                    by_requester=True,
+                    tracking=solved_now._etp_take_tracking(),
+                )
+            # told before and open again: solved, tracked as usual
+            if to_solve - solved_now:
+                (to_solve - solved_now).write(
+                    {"stage_id": solved_stage.id, "solved_by_incident": True}
+                )
+            to_tell = linked.filtered(lambda t, i=incident: t.incident_notified_id != i)
+            to_solve = linked.filtered(lambda t: not t.closed)
+        for incident, linked in all_tickets.grouped("incident_id").items():
+            if incident not in self:
+                continue
+            to_tell = linked.filtered(lambda t, i=incident: t.incident_notified_id != i)
+            to_solve = linked.filtered(lambda t: not t.closed)
+            # the resolution message tells the requester: not also the solved
+            # stage's "ticket closed" email (see helpdesk.ticket._track_template)
+            # told now: the stage change is kept with the resolution message
+            solved_now = to_tell & to_solve
+            if solved_now:
+                solved_now.write(
+                    {
+                        "stage_id": solved_stage.id,
+                        "incident_notified_id": incident.id,
+                        "solved_by_incident": True,
+                    }
+                )
+            if to_tell:
+                (to_tell - solved_now).write({"incident_notified_id": incident.id})
+                to_tell._etp_post_notices(
+                    template,
+                    incident._etp_message_author(),
+                    by_requester=True,
+                    tracking=solved_now._etp_take_tracking(),
+                )
+            # told before and open again: solved, tracked as usual
+            if to_solve - solved_now:
+                (to_solve - solved_now).write(
                     {"stage_id": solved_stage.id, "solved_by_incident": True}
                 )

@@ -1,7 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.tools import clean_context, email_normalize
 
 from .helpdesk_external_escalation import OPEN_STATES, WAITING_STAGE_XMLID
+
+# Context key: {ticket id: ids of the tickets its notice names}
+NOTICE_GROUPS_KEY = "etp_incident_notice_groups"
 
 
 class HelpdeskTicket(models.Model):
@@ -75,29 +81,182 @@ class HelpdeskTicket(models.Model):
         for incident, tickets in self.grouped("incident_id").items():
             incident._etp_on_tickets_linked(tickets)
 
-    def _etp_post_resolution(self, template, author):
-        """Post the resolution message on each ticket, a public comment
-        addressed to its requester (one email each), rendered in one batch."""
+    def _etp_notice_tickets(self):
+        """The tickets a notice rendered on this ticket names: all the
+        tickets of its requester told at once (see ``_etp_post_notices``),
+        else the ticket alone."""
+        self.ensure_one()
+        ids = self.env.context.get(NOTICE_GROUPS_KEY, {}).get(self.id)
+        return self.browse(ids) if ids else self
+
+    def _etp_requester_key(self):
+        """Who the ticket's requester is, to tell each one once: the contact,
+        else the email address, else nobody known (the ticket alone)."""
+        self.ensure_one()
+        if self.partner_id:
+            return ("partner", self.partner_id.id)
+        email = email_normalize(self.partner_email or "")
+        return ("email", email) if email else ("ticket", self.id)
+
+    def _etp_post_notices(
+        self, template, author=None, by_requester=False, tracking=None
+    ):
+        """Post ``template`` on each ticket as a public comment addressed to
+        its requester and email each requester once: a few queries and no
+        ``message_post`` per ticket, whatever their number.
+
+        With ``by_requester``, the tickets of one requester make one notice:
+        it is rendered once, on the first of them, where
+        ``_etp_notice_tickets()`` names them all; that ticket's comment is the
+        one emailed (a reply threads into it) and the other tickets keep the
+        same text in their history. Otherwise every ticket is its own notice.
+
+        Each email is the notification of its ticket's comment, as
+        ``message_post`` makes it (queued, with its delivery status on the
+        comment); the template gives subject, sender and recipients, its body
+        is rendered as the mail template renders it (see
+        ``mail.template._etp_render_body``). ``tracking`` maps ticket ids to
+        tracking value commands kept with their comment (see
+        ``_etp_take_tracking``). The notice counts as the author's public
+        reply (first response), as with ``message_post``. Return the comments
+        (sudo).
+        """
+        Message = self.env["mail.message"].sudo()
         if not self:
-            return self.env["mail.message"]
-        composer = (
-            self.env["mail.compose.message"]
-            .with_context(mail_create_nosubscribe=True)
-            .create(
-                {
-                    "composition_mode": "comment",
-                    "model": self._name,
-                    "res_ids": self.ids,
-                    "template_id": template.id,
-                    "message_type": "comment",
-                    "subtype_id": self.env.ref("mail.mt_comment").id,
-                    "author_id": author.id,
-                    "email_from": author.email_formatted,
-                    "email_layout_xmlid": "mail.mail_notification_light",
-                }
-            )
+            return Message
+        tickets = self.sudo().sorted("id")
+        groups = defaultdict(list)
+        for ticket in tickets:
+            key = ticket._etp_requester_key() if by_requester else ticket.id
+            groups[key].append(ticket.id)
+        leads = {ids[0]: ids for ids in groups.values()}
+        lead_ids = list(leads)
+        # without the caller's default_* keys, which are not for messages
+        clean_env = self.env(context=clean_context(self.env.context), su=True)
+        template = template.with_env(clean_env).with_context(
+            **{NOTICE_GROUPS_KEY: leads}
         )
-        return composer._action_send_mail()[1]
+        author = author or self.env.user.partner_id
+        rendered = template._generate_template(
+            tickets.ids,
+            ["subject", "email_from", "partner_to", "email_to", "email_cc"],
+            find_or_create_partners=True,
+        )
+        bodies = template._etp_render_body(lead_ids)
+        lead_tickets = tickets.browse(lead_ids)
+        reply_to = lead_tickets._notify_get_reply_to(default=False)
+        companies = lead_tickets._mail_get_companies(default=self.env.company)
+        alias_domains = lead_tickets._mail_get_alias_domains(
+            default_company=self.env.company
+        )
+        comment = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        emailed, logged, recipients = [], [], {}
+        for lead in lead_tickets:
+            values = rendered[lead.id]
+            partner_ids = values.get("partner_ids", [])
+            email_from = values.get("email_from") or author.email_formatted
+            common = {
+                "model": self._name,
+                "body": bodies[lead.id],
+                "message_type": "comment",
+                "subtype_id": comment,
+                "is_internal": False,
+                "author_id": author.id,
+                "email_from": email_from,
+                "email_add_signature": False,
+                "reply_to": reply_to.get(lead.id) or email_from,
+                "partner_ids": [Command.set(partner_ids)],
+                "record_alias_domain_id": alias_domains[lead.id].id,
+                "record_company_id": companies[lead.id].id,
+            }
+            for ticket_id in leads[lead.id]:
+                message = dict(
+                    common, res_id=ticket_id, subject=rendered[ticket_id]["subject"]
+                )
+                if ticket_id != lead.id or not (partner_ids or values.get("email_to")):
+                    logged.append(message)  # history only
+                    continue
+                message["message_id"] = Message._get_message_id(message)
+                recipients[lead.id] = partner_ids
+                emailed.append(
+                    dict(
+                        message,
+                        # the email notification of the comment
+                        body_html=message["body"],
+                        email_to=values.get("email_to") or False,
+                        email_cc=values.get("email_cc") or False,
+                        recipient_ids=[Command.set(partner_ids)],
+                        headers=repr(lead._notify_by_email_get_headers()),
+                        references=message["message_id"],
+                        auto_delete=template.auto_delete,
+                        is_notification=True,
+                    )
+                )
+        mails = clean_env["mail.mail"].create(emailed)
+        messages = mails.mail_message_id | clean_env["mail.message"].create(logged)
+        # mail.message creates tracking values one message at a time: at once
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                dict(command[2], mail_message_id=message.id)
+                for message in messages
+                for command in (tracking or {}).get(message.res_id, [])
+            ]
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": author.id,
+                    "is_read": True,
+                    "mail_mail_id": mail.id,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": partner_id,
+                }
+                for mail in mails
+                for partner_id in recipients[mail.res_id]
+            ]
+        )
+        tickets._etp_mark_operator_reply(author, comment)
+        return messages
+
+    def _etp_take_tracking(self):
+        """Take the tracked changes of the tickets written in this
+        transaction, which Odoo would log at commit in one message per
+        ticket (and post the stage's email template): {ticket id: tracking
+        value commands}, to be kept with another message. Nothing is logged
+        for these tickets at commit any more."""
+        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+        tracked = self.fields_get(
+            self._track_get_fields(),
+            attributes=("string", "type", "selection", "currency_field"),
+        )
+        result = {}
+        for ticket in self:
+            if pending.get(ticket.id):
+                commands = ticket._mail_track(tracked, pending[ticket.id])[1]
+                if commands:
+                    result[ticket.id] = commands
+        self._track_discard()
+        return result
+
+    def _etp_mark_operator_reply(self, author, subtype_id):
+        """What an operator's first public reply does to the SLA, for a batch
+        of tickets in one write (``_message_post_after_hook`` does it per
+        posted message)."""
+        msg_values = {
+            "message_type": "comment",
+            "is_internal": False,
+            "subtype_id": subtype_id,
+            "author_id": author.id,
+        }
+        if not self or not self[:1]._etp_is_operator_reply(msg_values):
+            return
+        unanswered = self.filtered(lambda t: not t.first_response_date)
+        if unanswered:
+            now = fields.Datetime.now()
+            unanswered.write({"first_response_date": now})
+            unanswered.ticket_sla_ids._etp_mark_first_response(now)
 
     def _track_template(self, changes):
         """A ticket solved by its incident gets the resolution message, not
@@ -197,27 +356,27 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
 
-    def _etp_send_emergency_template(self, template_xmlid, author=None):
-        """Post the mail template on each ticket, addressed to its requester,
-        rendered in one batch; replies to the email thread into the ticket."""
+    def _etp_subscribe_created(self):
+        """Followers of tickets created with ``tracking_disable``, as the mail
+        layer adds them one ticket at a time, for the whole batch: the
+        creator, and through auto-subscription the followers of the team and
+        the assigned user, who gets no "you are assigned" email per ticket."""
         if not self:
-            return self.env["mail.message"]
-        template = self.env.ref(template_xmlid)
-        composer = (
-            self.env["mail.compose.message"]
-            .sudo()
-            .with_context(mail_create_nosubscribe=True)
-            .create(
-                {
-                    "composition_mode": "comment",
-                    "model": self._name,
-                    "res_ids": self.ids,
-                    "template_id": template.id,
-                    "message_type": "comment",
-                    "subtype_id": self.env.ref("mail.mt_comment").id,
-                    "email_layout_xmlid": "mail.mail_notification_light",
-                    **({"author_id": author.id} if author else {}),
-                }
+            return
+        if self.env.user.active:
+            self.env["mail.followers"]._insert_followers(
+                self._name,
+                self.ids,
+                self.env.user.partner_id.ids,
+                subtypes=None,
+                customer_ids=[],
+                check_existing=True,
             )
-        )
-        return composer._action_send_mail()[1]
+        tickets = self.with_context(mail_auto_subscribe_no_notify=True)
+        for (team, user), group in tickets.grouped(
+            lambda t: (t.team_id, t.user_id)
+        ).items():
+            group._message_auto_subscribe(
+                {"team_id": team.id, "user_id": user.id},
+                followers_existing_policy="update",
+            )
