@@ -66,6 +66,7 @@ class HelpdeskTicket(models.Model):
         current status at once."""
         for incident, tickets in self.grouped("incident_id").items():
             incident._etp_on_tickets_linked(tickets)
+        self.env["helpdesk.incident.subscription"]._etp_on_tickets_linked(self)
 
     def _etp_post_resolution(self, template, author):
         """Post the resolution message on each ticket, a public comment

@@ -6,3 +6,6 @@ from . import test_external_escalation
 from . import test_emergency_case
 from . import test_requester_tz
 from . import test_retention
+from . import test_public_incidents
+from . import test_status_page
+from . import test_incident_subscription
