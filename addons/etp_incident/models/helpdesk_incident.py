@@ -282,7 +282,10 @@ class HelpdeskIncident(models.Model):
         if PUBLIC_FIELDS & set(vals):
             if "public_updated_at" not in vals:
                 vals = dict(vals, public_updated_at=fields.Datetime.now())
-            self._etp_public_changed()
+            # only what users see clears the cache (of every worker): an
+            # incident that is not public changes nothing there
+            if vals.get("is_public") or any(self.mapped("is_public")):
+                self._etp_public_changed()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -790,8 +793,9 @@ class HelpdeskIncident(models.Model):
     # ------------------------------------------------------------------
 
     def _etp_public_changed(self):
-        """What users see may change: the cached snapshot goes (in every
-        worker, at the end of the transaction)."""
+        """What users see changes: the cached snapshot goes (in every worker,
+        once the transaction is committed). Odoo clears the whole default
+        cache group; public incidents change a few times in their life."""
         self.env.registry.clear_cache()
 
     @api.model
