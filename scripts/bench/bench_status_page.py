@@ -82,7 +82,7 @@ def prepare(config_path, database):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         Incident = env["helpdesk.incident"].with_context(tracking_disable=True)
         Incident.search([("title", "=like", TITLE_PREFIX + "%")]).unlink()
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = datetime.now(timezone.utc).replace(tzinfo=None)  # noqa: UP017 - Python 3.10
         specs = [
             ("signature", "in_progress", None, "Не работает подписание заявок"),
             ("eis", "handed_to_it", None, "Не публикуются извещения в ЕИС"),
