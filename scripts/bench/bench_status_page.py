@@ -12,7 +12,8 @@ In a scratch database whose name starts with ``etp_bench`` (any other name is
 refused; it is created with the three addons installed when it does not
 exist), the script makes sure a few incidents are public (two open, two fixed
 this week, one fixed last month), starts Odoo's multi-process server
-(``--workers``, no cron) on ``--port``, warms it up, then has ``wrk``
+(``--workers``, no cron; the database served by name, without a dbfilter
+unless ``--dbfilter``) on ``--port``, warms it up, then has ``wrk``
 (Debian package ``wrk``) ask for /status as anonymous visitors with a ``tz``
 cookie, over ``--connections`` connections for ``--duration`` seconds. It
 prints the requests per second, the latency, the errors, the CPU seconds the
@@ -47,6 +48,12 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8202)
     parser.add_argument("--gevent-port", type=int, default=8203)
     parser.add_argument("--tz", default="Asia/Yekaterinburg", help="tz cookie")
+    parser.add_argument(
+        "--dbfilter",
+        action="store_true",
+        help="also set dbfilter (as docker/entrypoint.sh does): each request "
+        "without a session then lists the databases on a new connection",
+    )
     args = parser.parse_args()
     if not re.fullmatch(r"etp_bench[A-Za-z0-9_]*", args.database):
         parser.error(
@@ -109,12 +116,15 @@ def prepare(config_path, database):
 def server_cmd(args):
     return [
         sys.executable,
+        os.path.join(ROOT, "scripts", "bench", "odoo_launcher.py"),
         os.path.join(ODOO_SOURCE, "odoo-bin"),
         "-c",
         args.config,
         "-d",
         args.database,
-        f"--db-filter=^{args.database}$",
+        # one database: Odoo serves it by name; a dbfilter would make every
+        # request without a session list the databases on a new connection
+        f"--db-filter=^{args.database}$" if args.dbfilter else "--db-filter=",
         f"--workers={args.workers}",
         "--max-cron-threads=0",
         f"--http-port={args.port}",

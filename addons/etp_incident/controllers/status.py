@@ -143,8 +143,9 @@ class EtpIncidentStatus(http.Controller):
         website = request.website
         tz_name = self._etp_tz() or ""
         key = (request.env.cr.dbname, website.id, request.env.lang, tz_name)
+        # the website's company from its cache: no query on a cached answer
         snapshot = request.env["helpdesk.incident"]._etp_public_snapshot(
-            website.company_id.id
+            website._get_cached("company_id")
         )
         now = time.monotonic()
         with _status_html_lock:

@@ -322,6 +322,26 @@ class TestSubscriptionHttp(HttpCase, SubscriptionCommon, MockEmail):
         self.url_open(form.get("action"), data={"csrf_token": self._csrf(response)})
         self.assertEqual(subscription.state, "cancelled")
 
+    def test_signed_in_user_subscribes_only_themselves(self):
+        other = self._subscribers(self.public_incident, 1, prefix="other")
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open("/my")
+        # an address in the post is ignored: the user's own is taken
+        self.url_open(
+            f"/status/incident/{self.public_incident.id}/subscribe",
+            data={"csrf_token": self._csrf(page), "email": VISITOR},
+        )
+        self.assertFalse(self.Subscription.search([("email", "=", VISITOR)]))
+        mine = self.Subscription.search([("partner_id", "=", self.contact_supplier.id)])
+        self.assertEqual(mine.email, self.contact_supplier.email)
+        # and stops only their own
+        self.url_open(
+            f"/status/incident/{self.public_incident.id}/unsubscribe",
+            data={"csrf_token": self._csrf(page)},
+        )
+        self.assertEqual(mine.state, "cancelled")
+        self.assertEqual(other.state, "subscribed")
+
     def test_one_click_never_leaves_the_site(self):
         self.authenticate(self.portal_user.login, self.portal_user.login)
         page = self.url_open("/my")
