@@ -47,4 +47,4 @@ if __name__ == "__main__":
     # sys.argv[0]): the server starts its gevent process with sys.argv[0]
     with open(odoo_bin, encoding="utf-8") as source:
         code = compile(source.read(), odoo_bin, "exec")
-    exec(code, {"__name__": "__main__", "__file__": odoo_bin})  # noqa: S102
+    exec(code, {"__name__": "__main__", "__file__": odoo_bin})
