@@ -5,6 +5,7 @@ portal user in one click; on resolution each subscriber gets one email, a
 subscriber who also has a linked ticket only the ticket's; the incident
 counts the tickets avoided. Over HTTP, as the visitor and as the attacker."""
 
+import ast
 import re
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from lxml import html
 
 from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -459,6 +460,37 @@ class TestSubscriptionResolution(SubscriptionCommon, MockEmail):
         self.Subscription._cron_purge_unconfirmed()
         self.assertFalse(old.exists())
         self.assertTrue(fresh.exists())
+
+    def test_dashboard_shows_the_tickets_avoided_per_incident(self):
+        self._subscribers(self.public_incident, 3)._etp_refresh_deflection()
+        wrote = self._subscribers(self.public_incident, 1, prefix="wrote")
+        self._ticket(
+            name="Не подписывается",
+            partner_email=wrote.email,
+            incident_id=self.public_incident.id,
+        )
+        supervisor = new_test_user(
+            self.env,
+            login="etp-deflection-supervisor",
+            groups="helpdesk_mgmt.group_helpdesk_user",
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "etp_incident.helpdesk_incident_action_deflection"
+        )
+        Incident = self.Incident.with_user(supervisor)
+        rows = Incident.search_read(
+            ast.literal_eval(action["domain"]),
+            ["name", "subscriber_count", "deflected_count"],
+        )
+        row = next(r for r in rows if r["name"] == self.public_incident.name)
+        self.assertEqual((row["subscriber_count"], row["deflected_count"]), (4, 3))
+        # a report per incident: the pivot sums the avoided tickets
+        groups = Incident.read_group(
+            [("id", "=", self.public_incident.id)], ["deflected_count:sum"], ["name"]
+        )
+        self.assertEqual(groups[0]["deflected_count"], 3)
+        menus = self.env["ir.ui.menu"].with_user(supervisor).load_menus(debug=False)
+        self.assertIn("Tickets Avoided", [m["name"] for m in menus.values()])
 
     def test_operators_read_subscriptions_portal_users_do_not(self):
         self._subscribers(self.public_incident, 1)
