@@ -231,3 +231,34 @@ class TestRussianScreens(HttpCase):
         response = self.url_open("/support", headers={"Accept-Language": "ru-RU,ru"})
         self.assertEqual(response.status_code, 200)
         self._assert_russian("/support (anonymous)", page_texts(response.content))
+
+    def test_known_problems_and_status_page(self):
+        # etp_incident: a public incident where people ask, and /status
+        incident = (
+            self.env["helpdesk.incident"]
+            .with_context(lang="ru_RU")
+            .create(
+                {
+                    "title": "Сбой подписи (внутреннее)",
+                    "component": "signature",
+                    "is_public": True,
+                    "public_title": "Не работает подписание заявок",
+                    "public_update": "Исправление выкладываем.",
+                }
+            )
+        )
+        headers = {"Accept-Language": "ru-RU,ru"}
+        self.opener.cookies.set("tz", "Asia/Vladivostok")
+        for path in ("/", "/status", f"/status/incident/{incident.id}", "/support"):
+            with self.subTest(path=path, user="anonymous"):
+                response = self.url_open(path, headers=headers)
+                self.assertEqual(response.status_code, 200, path)
+                self.assertIn("Не работает подписание заявок", response.text)
+                self._assert_russian(path, page_texts(response.content))
+        self.authenticate(self.requester.login, self.requester.login)
+        self.opener.cookies.set("tz", "Asia/Vladivostok")
+        for path in ("/my", "/my/tickets", f"/status/incident/{incident.id}"):
+            with self.subTest(path=path, user=self.requester.login):
+                response = self.url_open(path)
+                self.assertIn("Не работает подписание заявок", response.text)
+                self._assert_russian(path, page_texts(response.content))

@@ -67,6 +67,48 @@ _PHONE_RE = re.compile(
 )
 
 
+# ----------------------------------------------------------------------
+# Anti-abuse of the public forms: the web form and the other forms that
+# record a consent (e.g. etp_incident's «tell me when it is fixed») share
+# the honeypot, the hourly limit per network address and the address check.
+# ----------------------------------------------------------------------
+
+
+def honeypot_filled(post, origin="Support form"):
+    """True when the field hidden from people (``HONEYPOT_FIELD``) was
+    filled, as robots do: the caller answers as if all went well and keeps
+    nothing."""
+    if not post.get(HONEYPOT_FIELD):
+        return False
+    _logger.info(
+        "%s: honeypot filled from %s, nothing created",
+        origin,
+        request.httprequest.remote_addr,
+    )
+    return True
+
+
+def rate_limit_reached(ip_address, origin="Support form"):
+    """The limit of consents given per hour from ``ip_address``
+    (``PARAM_RATE_LIMIT``, counted by ``helpdesk.ticket.consent.
+    _etp_count_recent`` over every public form), if reached; else 0."""
+    limit = uploads.param_number(PARAM_RATE_LIMIT, DEFAULT_RATE_LIMIT)
+    if limit <= 0:
+        return 0
+    recent = request.env["helpdesk.ticket.consent"].sudo()._etp_count_recent(ip_address)
+    if recent < limit:
+        return 0
+    _logger.info(
+        "%s: rate limit (%s per hour) reached by %s", origin, limit, ip_address
+    )
+    return int(limit)
+
+
+def normalize_email(email):
+    """The normalized address if ``email`` is one address, else ``False``."""
+    return email_normalize(email) if _EMAIL_SHAPE_RE.fullmatch(email or "") else False
+
+
 class SupportFormController(http.Controller):
     @http.route(
         "/support",
@@ -134,36 +176,18 @@ class SupportFormController(http.Controller):
                 _logger.info("Support form: page sent again, ticket %s shown", first.id)
                 request.session[SESSION_KEY] = first.id
                 return request.redirect("/support/thanks")
-        if post.get(HONEYPOT_FIELD):
-            _logger.info(
-                "Support form: honeypot filled from %s, nothing created",
-                request.httprequest.remote_addr,
-            )
+        if honeypot_filled(post):
             request.session[SESSION_KEY] = False
             return request.redirect("/support/thanks")
         ip_address = request.httprequest.remote_addr
-        limit = self._etp_param_number(PARAM_RATE_LIMIT, DEFAULT_RATE_LIMIT)
-        if limit > 0:
-            recent = (
-                request.env["helpdesk.ticket.consent"]
-                .sudo()
-                ._etp_count_recent(ip_address)
+        limit = rate_limit_reached(ip_address)
+        if limit:
+            return request.render(
+                "etp_helpdesk.support_form_rate_limited",
+                {"limit": limit, "description": self._etp_text(post, "description")},
+                status=429,
+                headers=[("Retry-After", "3600")],
             )
-            if recent >= limit:
-                _logger.info(
-                    "Support form: rate limit (%s per hour) reached by %s",
-                    limit,
-                    ip_address,
-                )
-                return request.render(
-                    "etp_helpdesk.support_form_rate_limited",
-                    {
-                        "limit": int(limit),
-                        "description": self._etp_text(post, "description"),
-                    },
-                    status=429,
-                    headers=[("Retry-After", "3600")],
-                )
         values = {name: self._etp_text(post, name) for name in FORM_FIELDS}
         values["consent"] = bool(values["consent"])
         values[SUBMISSION_TOKEN_FIELD] = token
@@ -233,9 +257,7 @@ class SupportFormController(http.Controller):
 
     def _etp_check_email(self, email, errors):
         """Return the normalized address, or ``False`` with an error."""
-        normalized = (
-            email_normalize(email) if _EMAIL_SHAPE_RE.fullmatch(email) else False
-        )
+        normalized = normalize_email(email)
         if not email:
             errors["email"] = request.env._(
                 "Please enter your email address: we answer by email."

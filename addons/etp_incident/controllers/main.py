@@ -7,7 +7,6 @@ from odoo import http
 from odoo.http import request
 
 from odoo.addons.etp_helpdesk.controllers.portal import EtpCustomerPortalHelpdesk
-from odoo.addons.etp_helpdesk.controllers.support_pages import SupportPagesController
 
 from ..lib import it_status, signature
 from ..models.helpdesk_incident import WEBHOOK_SECRET_PARAM
@@ -114,16 +113,4 @@ class EtpIncidentCustomerPortal(EtpCustomerPortalHelpdesk):
         # superuser): only the incident of that ticket is read, and only its
         # state goes to the page.
         values["etp_incident_state"] = ticket.sudo().incident_id.state or False
-        return values
-
-
-class EtpIncidentSupportPages(SupportPagesController):
-    """The support site's pages tell the platform's known problems: each open
-    incident's public title and state, nothing internal."""
-
-    def _etp_page_values(self):
-        values = super()._etp_page_values()
-        values["etp_incident_notices"] = request.env[
-            "helpdesk.incident"
-        ]._etp_public_notices(request.website.company_id)
         return values

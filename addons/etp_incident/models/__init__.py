@@ -1,5 +1,6 @@
 from . import res_config_settings
 from . import helpdesk_incident
+from . import helpdesk_incident_subscription
 from . import helpdesk_incident_webhook
 from . import helpdesk_incident_spike
 from . import helpdesk_external_party
@@ -7,6 +8,8 @@ from . import helpdesk_external_escalation
 from . import helpdesk_emergency_case
 from . import helpdesk_emergency_case_line
 from . import helpdesk_ticket
+from . import helpdesk_ticket_category
+from . import helpdesk_ticket_consent
 from . import helpdesk_personal_data
 from . import mail_mail
 from . import mail_template

@@ -6,13 +6,18 @@ from lxml import etree
 from lxml import html as lxml_html
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import email_domain_extract, email_normalize, html2plaintext
+from odoo.tools import (
+    email_domain_extract,
+    email_normalize,
+    frozendict,
+    html2plaintext,
+)
 
 from odoo.addons.etp_helpdesk.lib import deadlines
 
-from ..lib import backoff, it_status
+from ..lib import backoff, it_status, public_status
 
 _logger = logging.getLogger(__name__)
 
@@ -41,6 +46,20 @@ SEVERITIES = [
 ]
 OPEN_STATES = ("new", "handed_to_it", "in_progress")
 DONE_STATES = ("resolved", "closed")
+# Fields platform users see (the public notices, /status): a change clears
+# the cached public snapshot and dates the public update.
+PUBLIC_FIELDS = {
+    "is_public",
+    "public_title",
+    "public_update",
+    "component",
+    "state",
+    "detected_at",
+    "resolved_at",
+    "company_id",
+}
+# Subscriptions that count: confirmed, told or about to be.
+SUBSCRIBED_STATES = ("subscribed", "notified")
 
 IT_EMAIL_PARAM = "etp_incident.it_email"
 IT_MAIL_ALERT_PARAM = "etp_incident.it_mail_alert_after"
@@ -74,11 +93,46 @@ class HelpdeskIncident(models.Model):
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")
     title = fields.Char(required=True, tracking=True)
+    # --- what platform users are told (the public notices and /status) ---
+    is_public = fields.Boolean(
+        string="Tell Users",
+        tracking=True,
+        help="Show the incident to platform users: on the support site, next to "
+        "the topic on the web form, in the portal and on the status page "
+        "(/status), with its public title, component, status and times only. "
+        "Visitors can ask to be told when it is fixed.",
+    )
     public_title = fields.Char(
         tracking=True,
-        help="What platform users read on the support site while the incident "
-        "is open: the symptom in plain words, e.g. «Не работает подписание "
-        "заявок». Empty: the site names the affected part of the platform.",
+        help="What platform users read: the symptom in plain words, e.g. «Не "
+        "работает подписание заявок». Empty: «Problems in» and the component.",
+    )
+    public_update = fields.Text(
+        tracking=True,
+        help="The latest news for platform users: what we know, a workaround, "
+        "when a fix is expected. Never the internal description or IT's words.",
+    )
+    public_updated_at = fields.Datetime(
+        string="Public Update Time",
+        readonly=True,
+        copy=False,
+        help="When what users see last changed (status, titles, update).",
+    )
+    subscription_ids = fields.One2many(
+        "helpdesk.incident.subscription", "incident_id", string="Subscriptions"
+    )
+    subscriber_count = fields.Integer(
+        string="Subscribers",
+        compute="_compute_subscriber_counts",
+        store=True,
+        help="People who asked to be told when it is fixed (confirmed).",
+    )
+    deflected_count = fields.Integer(
+        string="Tickets Avoided",
+        compute="_compute_subscriber_counts",
+        store=True,
+        help="Subscribers without a request linked to the incident: people who "
+        "asked to be told instead of writing to the desk.",
     )
     description = fields.Html(
         help="Internal: what fails and how to reproduce it. Sent to IT, never "
@@ -184,16 +238,55 @@ class HelpdeskIncident(models.Model):
         for incident in self:
             incident.webhook_pending_count = counts.get(incident._origin.sudo(), 0)
 
+    @api.depends("subscription_ids.state", "subscription_ids.deflected")
+    def _compute_subscriber_counts(self):
+        Subscription = self.env["helpdesk.incident.subscription"].sudo()
+        counts = {
+            (incident.id, deflected): count
+            for incident, deflected, count in Subscription._read_group(
+                [
+                    ("incident_id", "in", self.ids),
+                    ("state", "in", SUBSCRIBED_STATES),
+                ],
+                ["incident_id", "deflected"],
+                ["__count"],
+            )
+        }
+        for incident in self:
+            key = incident._origin.id
+            avoided = counts.get((key, True), 0)
+            incident.deflected_count = avoided
+            incident.subscriber_count = avoided + counts.get((key, False), 0)
+
     @api.model_create_multi
     def create(self, vals_list):
+        now = fields.Datetime.now()
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("helpdesk.incident")
+            vals.setdefault("public_updated_at", now)
+        if any(vals.get("is_public") for vals in vals_list):
+            self._etp_public_changed()
         incidents = super().create(vals_list)
         # Registration hands the incident to IT at once (its tickets, given
         # in ``ticket_ids``, are linked by now and counted in the email).
         incidents.filtered(lambda i: i.state == "new")._etp_hand_to_it(manual=False)
         return incidents
+
+    def write(self, vals):
+        if PUBLIC_FIELDS & set(vals):
+            if "public_updated_at" not in vals:
+                vals = dict(vals, public_updated_at=fields.Datetime.now())
+            # only what users see clears the cache (of every worker): an
+            # incident that is not public changes nothing there
+            if vals.get("is_public") or any(self.mapped("is_public")):
+                self._etp_public_changed()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_public_changed(self):
+        if any(self.mapped("is_public")):
+            self._etp_public_changed()
 
     # ------------------------------------------------------------------
     # Actions
@@ -221,6 +314,15 @@ class HelpdeskIncident(models.Model):
         )
         if cron and retrying:
             cron.sudo()._trigger()
+
+    def action_view_subscriptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "etp_incident.helpdesk_incident_subscription_action"
+        )
+        action["domain"] = [("incident_id", "=", self.id)]
+        action["context"] = {"search_default_subscribed": 1}
+        return action
 
     def action_view_webhooks(self):
         self.ensure_one()
@@ -261,6 +363,7 @@ class HelpdeskIncident(models.Model):
         self.env["helpdesk.incident.webhook"]._etp_enqueue(self)
         if state == "resolved":
             self._etp_solve_linked_tickets()
+            self._etp_notify_subscribers()
 
     # ------------------------------------------------------------------
     # Hand-off to IT
@@ -537,29 +640,6 @@ class HelpdeskIncident(models.Model):
         return local.strftime("%d.%m.%Y %H:%M") + " МСК"
 
     @api.model
-    def _etp_public_notices(self, company):
-        """The open incidents of ``company`` as the support site tells them:
-        the public title (or the affected part of the platform), whether it
-        is being fixed and since when, in Moscow time. Nothing else of the
-        incident leaves it."""
-        incidents = self.sudo().search(
-            [("state", "in", OPEN_STATES), ("company_id", "=", company.id)],
-            order="detected_at desc, id desc",
-        )
-        components = dict(self._fields["component"]._description_selection(self.env))
-        return [
-            {
-                "title": incident.public_title
-                or self.env._(
-                    "Problems in «%(component)s»",
-                    component=components.get(incident.component, ""),
-                ),
-                "fixing": incident.state == "in_progress",
-                "since": incident._etp_detected_at_msk(),
-            }
-            for incident in incidents
-        ]
-
     def _etp_webhook_payload(self):
         """The webhook's JSON document for the incident's current state."""
         self.ensure_one()
@@ -723,35 +803,129 @@ class HelpdeskIncident(models.Model):
                 (to_solve - solved_now).write(
                     {"stage_id": solved_stage.id, "solved_by_incident": True}
                 )
-            to_tell = linked.filtered(lambda t, i=incident: t.incident_notified_id != i)
-            to_solve = linked.filtered(lambda t: not t.closed)
-        for incident, linked in all_tickets.grouped("incident_id").items():
-            if incident not in self:
-                continue
-            to_tell = linked.filtered(lambda t, i=incident: t.incident_notified_id != i)
-            to_solve = linked.filtered(lambda t: not t.closed)
-            # the resolution message tells the requester: not also the solved
-            # stage's "ticket closed" email (see helpdesk.ticket._track_template)
-            # told now: the stage change is kept with the resolution message
-            solved_now = to_tell & to_solve
-            if solved_now:
-                solved_now.write(
-                    {
-                        "stage_id": solved_stage.id,
-                        "incident_notified_id": incident.id,
-                        "solved_by_incident": True,
-                    }
-                )
-            if to_tell:
-                (to_tell - solved_now).write({"incident_notified_id": incident.id})
-                to_tell._etp_post_notices(
-                    template,
-                    incident._etp_message_author(),
-                    by_requester=True,
-                    tracking=solved_now._etp_take_tracking(),
-                )
-            # told before and open again: solved, tracked as usual
-            if to_solve - solved_now:
-                (to_solve - solved_now).write(
-                    {"stage_id": solved_stage.id, "solved_by_incident": True}
-                )
+
+    # ------------------------------------------------------------------
+    # What platform users are told: public notices, /status, subscriptions
+    # ------------------------------------------------------------------
+
+    def _etp_public_changed(self):
+        """What users see changes: the cached snapshot goes (in every worker,
+        once the transaction is committed). Odoo clears the whole default
+        cache group; public incidents change a few times in their life."""
+        self.env.registry.clear_cache()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _etp_public_snapshot(self, company_id):
+        """The public incidents of the company that the notices and the
+        status page may show: open, or fixed within the status page's window
+        (a day more, the window is applied when shown). Only public fields,
+        as read-only dicts; cached until an incident's public side changes.
+
+        This is the one access rule of the public side: an incident is
+        shown if an operator made it public, and only these fields leave it.
+        """
+        since = fields.Datetime.now() - timedelta(days=public_status.RECENT_DAYS + 1)
+        incidents = self.sudo().search_fetch(
+            [
+                ("is_public", "=", True),
+                ("company_id", "=", company_id),
+                "|",
+                ("state", "in", OPEN_STATES),
+                ("resolved_at", ">=", since),
+            ],
+            [
+                "public_title",
+                "public_update",
+                "component",
+                "state",
+                "detected_at",
+                "resolved_at",
+                "public_updated_at",
+            ],
+            order="detected_at desc, id desc",
+        )
+        return tuple(
+            frozendict(
+                id=incident.id,
+                title=incident.public_title or "",
+                update=incident.public_update or "",
+                component=incident.component,
+                state=incident.state,
+                detected_at=incident.detected_at,
+                resolved_at=incident.resolved_at,
+                updated_at=incident.public_updated_at or incident.detected_at,
+            )
+            for incident in incidents
+        )
+
+    @api.model
+    def _etp_public_items(self, company=None, recent=False, now=None):
+        """The snapshot's items a page shows now: the open ones, or (with
+        ``recent``) those of the status page."""
+        company = company or self.env.company
+        items = self._etp_public_snapshot(company.id)
+        if recent:
+            return public_status.recent_items(items, now or fields.Datetime.now())
+        return public_status.open_items(items)
+
+    @api.model
+    def _etp_public_card(self, item, tz_name=None):
+        """One public item as the templates show it, in the language of the
+        environment, with its times in Moscow time and in ``tz_name`` (the
+        browser's zone, already checked)."""
+        Ticket = self.env["helpdesk.ticket"]
+        components = dict(self._fields["component"]._description_selection(self.env))
+        component = components.get(item["component"], item["component"])
+        phase = public_status.phase(item["state"])
+        return {
+            "id": item["id"],
+            "title": item["title"]
+            or self.env._("Problems in «%(component)s»", component=component),
+            "component": item["component"],
+            "component_label": component,
+            "phase": phase,
+            "phase_label": self._etp_phase_labels()[phase],
+            "is_open": phase != public_status.FIXED,
+            "update": item["update"],
+            "started": Ticket._etp_format_deadline(item["detected_at"], tz_name),
+            "updated": Ticket._etp_format_deadline(item["updated_at"], tz_name),
+            "resolved": Ticket._etp_format_deadline(item["resolved_at"], tz_name),
+        }
+
+    @api.model
+    def _etp_phase_labels(self):
+        return {
+            public_status.INVESTIGATING: self.env._("Looking for the cause"),
+            public_status.FIXING: self.env._("Being fixed"),
+            public_status.FIXED: self.env._("Fixed"),
+        }
+
+    @api.model
+    def _etp_public_cards(self, company=None, tz_name=None):
+        """The open public incidents of ``company`` (the website's) as cards:
+        the support site, /support and the portal show them."""
+        tz_name = self.env["helpdesk.ticket"]._etp_browser_tz(tz_name)
+        return [
+            self._etp_public_card(item, tz_name)
+            for item in self._etp_public_items(company)
+        ]
+
+    @api.model
+    def _etp_public_incident(self, incident_id, company=None, open_only=True):
+        """The incident ``incident_id`` (an int from a URL) if the public may
+        see it (open unless ``open_only`` is False), as a record with
+        superuser rights, else an empty recordset. Checked against the
+        public snapshot before any record is read."""
+        if not isinstance(incident_id, int) or not 0 < incident_id < 2**31:
+            return self.sudo().browse()
+        items = self._etp_public_items(company, recent=not open_only)
+        if not any(item["id"] == incident_id for item in items):
+            return self.sudo().browse()
+        return self.sudo().browse(incident_id)
+
+    def _etp_notify_subscribers(self):
+        """Hook of the resolution: each person who asked to be told about
+        these incidents gets one email that they are fixed (a requester whose
+        linked ticket was just told is not told twice)."""
+        self.env["helpdesk.incident.subscription"].sudo()._etp_notify_resolution(self)

@@ -2,6 +2,7 @@
 from odoo import models
 
 from .helpdesk_emergency_case_line import OPEN_STATUSES
+from .helpdesk_incident_subscription import CONSENT_SOURCE
 
 
 class HelpdeskPersonalData(models.AbstractModel):
@@ -59,3 +60,30 @@ class HelpdeskPersonalData(models.AbstractModel):
         ):
             needed |= contact
         return needed
+
+    def _etp_after_consent_withdrawn(self, partners, emails):
+        """Whoever withdrew their consent is no longer told about incidents:
+        their subscriptions stop and lose the address (the counts stay)."""
+        result = super()._etp_after_consent_withdrawn(partners, emails)
+        Subscription = self.env["helpdesk.incident.subscription"].sudo()
+        subscriptions = Subscription.search(
+            Subscription._etp_person_domain(partners, emails)
+        )
+        subscriptions._etp_cancel()
+        subscriptions._etp_anonymise()
+        return result
+
+    def _etp_export_consent(self, consent):
+        """A consent to be told about an incident names the incident (its
+        public title, as the person saw it)."""
+        document = super()._etp_export_consent(consent)
+        if consent.source == CONSENT_SOURCE:
+            subscription = (
+                self.env["helpdesk.incident.subscription"]
+                .sudo()
+                .search([("consent_id", "=", consent.id)], limit=1)
+            )
+            document["incident"] = (
+                subscription._etp_public_title() if subscription else None
+            )
+        return document

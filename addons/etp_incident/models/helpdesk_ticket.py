@@ -80,6 +80,7 @@ class HelpdeskTicket(models.Model):
         current status at once."""
         for incident, tickets in self.grouped("incident_id").items():
             incident._etp_on_tickets_linked(tickets)
+        self.env["helpdesk.incident.subscription"]._etp_on_tickets_linked(self)
 
     def _etp_notice_tickets(self):
         """The tickets a notice rendered on this ticket names: all the

@@ -8,3 +8,6 @@ from . import test_requester_tz
 from . import test_retention
 from . import test_child_access
 from . import test_support_site_status
+from . import test_public_incidents
+from . import test_status_page
+from . import test_incident_subscription

@@ -4,17 +4,6 @@ from odoo.exceptions import UserError
 
 from ..models.helpdesk_incident import COMPONENTS, OPEN_STATES, SEVERITIES
 
-# Categories of etp_helpdesk whose tickets point at a component.
-CATEGORY_COMPONENTS = {
-    "etp_helpdesk.helpdesk_ticket_category_access_login": "login",
-    "etp_helpdesk.helpdesk_ticket_category_access_signature": "signature",
-    "etp_helpdesk.helpdesk_ticket_category_access_esia": "esia",
-    "etp_helpdesk.helpdesk_ticket_category_access_eis_registration": "eis",
-    "etp_helpdesk.helpdesk_ticket_category_applications": "applications",
-    "etp_helpdesk.helpdesk_ticket_category_applications_price_offers": "auction",
-    "etp_helpdesk.helpdesk_ticket_category_contracts": "contracts",
-}
-
 
 class HelpdeskIncidentRegisterWizard(models.TransientModel):
     _name = "helpdesk.incident.register.wizard"
@@ -157,22 +146,9 @@ class HelpdeskIncidentRegisterWizard(models.TransientModel):
 
     @api.model
     def _etp_guess_component(self, tickets):
-        """The component the tickets' categories (or their parents) point at,
-        when they agree; else "other"."""
-        IrModelData = self.env["ir.model.data"]
-        by_category = {}
-        for xmlid, component in CATEGORY_COMPONENTS.items():
-            res_id = IrModelData._xmlid_to_res_id(xmlid, raise_if_not_found=False)
-            if res_id:
-                by_category[res_id] = component
-        found = set()
-        for ticket in tickets:
-            category = ticket.category_id
-            component = "other"
-            while category:
-                if category.id in by_category:
-                    component = by_category[category.id]
-                    break
-                category = category.parent_id
-            found.add(component)
+        """The component the tickets' categories (or their parents) point at
+        (Helpdesk → Configuration → Categories), when they agree; else
+        "other"."""
+        by_category = tickets.category_id._etp_components()
+        found = {by_category.get(t.category_id.id) or "other" for t in tickets}
         return found.pop() if len(found) == 1 else "other"
