@@ -9,7 +9,7 @@ import { standardFieldProps } from "@web/views/fields/standard_field_props";
 const { DateTime } = luxon;
 
 /**
- * A duration as people read it: «2 д 3 ч», «24 ч», «1 ч 05 мин», «15 мин»,
+ * A duration as people read it: «24 ч», «1 ч 05 мин», «15 мин», «3 д 2 ч»,
  * and with ``seconds`` under an hour «12 мин 05 с». Never «24,2» or «24:12».
  *
  * @param {number} totalSeconds not negative
@@ -17,8 +17,9 @@ const { DateTime } = luxon;
  */
 export function formatDuration(totalSeconds, { seconds = false } = {}) {
     const total = Math.max(0, Math.floor(totalSeconds));
-    const days = Math.floor(total / 86400);
-    const hours = Math.floor((total % 86400) / 3600);
+    // «24 ч», «47 ч 30 мин»; days from two days on: «3 д 2 ч»
+    const days = total >= 2 * 86400 ? Math.floor(total / 86400) : 0;
+    const hours = Math.floor((total - days * 86400) / 3600);
     const minutes = Math.floor((total % 3600) / 60);
     const secs = total % 60;
     if (days) {
@@ -104,6 +105,7 @@ export const durationField = {
     component: DurationField,
     displayName: _t("Duration"),
     supportedTypes: ["float"],
+    listViewWidth: [80, 120],
     isEmpty: () => false,
     extractProps: ({ attrs }) => ({ placeholder: attrs.placeholder }),
 };
@@ -142,6 +144,7 @@ export const mskDateTimeField = {
     component: MskDateTimeField,
     displayName: _t("Moscow time"),
     supportedTypes: ["datetime"],
+    listViewWidth: [125, 150],
 };
 
 registry.category("fields").add("etp_msk_datetime", mskDateTimeField);
