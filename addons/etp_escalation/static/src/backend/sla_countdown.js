@@ -168,6 +168,7 @@ export const slaNextCountdownField = {
     component: SlaNextCountdownField,
     displayName: _t("Time left (SLA)"),
     supportedTypes: ["datetime"],
+    listViewWidth: [120, 170],
     fieldDependencies: [
         { name: "sla_next_warning", type: "datetime" },
         { name: "sla_next_kind", type: "selection" },
@@ -205,6 +206,7 @@ export const slaTargetCountdownField = {
     component: SlaTargetCountdownField,
     displayName: _t("Time left (SLA target)"),
     supportedTypes: ["datetime"],
+    listViewWidth: [120, 170],
     fieldDependencies: [
         { name: "warning_date", type: "datetime" },
         { name: "state", type: "selection" },
