@@ -182,9 +182,11 @@ class HelpdeskTicketTeam(models.Model):
             "helpdesk_mgmt.helpdesk_ticket_action"
         )
         action.pop("path", None)
+        name = titles[metric] % {"desk": self.name}
         action.update(
             {
-                "name": titles[metric] % {"desk": self.name},
+                "name": name,
+                "display_name": name,
                 "domain": expression.AND([[("team_id", "=", self.id)], domain]),
                 "context": {"default_team_id": self.id},
             }

@@ -10,7 +10,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from lxml import etree
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_sla import T0, EtpSlaCommon
@@ -464,3 +464,96 @@ class TestQueueQueries(EtpQueueCommon):
         counts = {20: self._read_queries(read, 20)}
         counts[80] = self._read_queries(read, 80, expected=counts[20])
         self.assertEqual(counts[20], counts[80], counts)
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestQueueTour(HttpCase, EtpQueueCommon):
+    """In a browser, in Russian (static/tests/tours/queue_tour.js)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._etp_speak_russian(cls.op_l2)
+        cls.op_l2.tz = "Europe/Moscow"
+        cls.breached = cls._customer_ticket_cls(
+            "Не открывается протокол подведения итогов", cls.team_customer_l2
+        )
+        cls.fresh = cls._customer_ticket_cls(
+            "Не приходит код подтверждения", cls.team_customer_l2
+        )
+        cls.other_desk = cls._customer_ticket_cls(
+            "Вопрос первой линии о банковской гарантии", cls.team_customer_l1
+        )
+        # the breached request missed its first response 10 minutes ago
+        now = fields.Datetime.now()
+        cls.breached.ticket_sla_ids.filtered(
+            lambda r: r.target_kind == "first_response"
+        ).write({"deadline": now - timedelta(minutes=10)})
+        cls.env.flush_all()
+
+    @classmethod
+    def _customer_ticket_cls(cls, name, team):
+        return cls.env["helpdesk.ticket"].create(
+            {
+                "name": name,
+                "description": "<p>Текст обращения</p>",
+                "partner_id": cls.contact_customer.id,
+                "team_id": team.id,
+            }
+        )
+
+    def test_queue_in_the_browser(self):
+        self.assertEqual(self.breached.sla_queue_state, "breached")
+        self.start_tour(
+            "/odoo/helpdesk", "etp_escalation_queue_tour", login=self.op_l2.login
+        )
+        self.assertTrue(self.fresh.first_response_date)
+
+    def test_dashboard_in_the_browser(self):
+        self.start_tour(
+            "/odoo/helpdesk-dashboard",
+            "etp_escalation_dashboard_tour",
+            login=self.op_l2.login,
+        )
+
+
+class TestDurationsOnScreens(EtpQueueCommon):
+    """Hours are shown as «24 ч», «1 ч 30 мин», never «24,2» or «24:00»."""
+
+    def test_hour_fields_use_the_duration_widget(self):
+        checks = {
+            "helpdesk.sla": ("first_response_time", "resolution_time"),
+            "helpdesk.duty.shift": ("duration",),
+            "helpdesk.ticket": ("hours", "paused_total", "consumed_time"),
+            "res.config.settings": (
+                "etp_priority_urgent_hours",
+                "etp_priority_high_hours",
+            ),
+        }
+        for model, names in checks.items():
+            Model = self.env[model]
+            types = [
+                view_type
+                for view_type in ("form", "list")
+                if self.env["ir.ui.view"].search_count(
+                    [("model", "=", model), ("type", "=", view_type)]
+                )
+            ]
+            views = Model.get_views([(False, t) for t in types])["views"]
+            found = set()
+            for view_type, view in views.items():
+                arch = etree.fromstring(view["arch"])
+                with self.subTest(model=model, view=view_type):
+                    self.assertFalse(
+                        arch.xpath("//field[@widget='float_time']"),
+                        "a duration shown as 24:00",
+                    )
+                for node in arch.iter("field"):
+                    if node.get("name") in names:
+                        self.assertEqual(
+                            node.get("widget"),
+                            "etp_duration",
+                            (model, node.get("name")),
+                        )
+                        found.add(node.get("name"))
+            self.assertEqual(found, set(names), model)
