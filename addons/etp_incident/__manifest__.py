@@ -31,7 +31,6 @@
         "views/helpdesk_emergency_case_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_templates.xml",
-        "views/helpdesk_incident_templates.xml",
         "views/res_config_settings_views.xml",
         "wizards/helpdesk_incident_register_wizard_views.xml",
         "wizards/helpdesk_emergency_case_waive_wizard_views.xml",
