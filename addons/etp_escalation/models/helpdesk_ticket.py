@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -169,6 +170,68 @@ class HelpdeskTicket(models.Model):
     def _etp_move_to_team(self, team, reason, kind="manual", tried=False):
         """Move the ticket to ``team`` and record it in the escalation history."""
         self.ensure_one()
+        return self._etp_move_to_teams([(self, team, reason, tried)], kind=kind)
+
+    # ------------------------------------------------------------------
+    # Moving tickets between teams, in batches (escalation, SLA breaches)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _etp_move_to_teams(self, moves, kind="manual"):
+        """Move tickets to other teams and record it in their escalation
+        history: ``moves`` is a list of ``(ticket, team, reason[, tried])``.
+
+        The same for one ticket (an operator's escalation) and for hundreds
+        (the SLA cron): one insert of the history rows, one write per target
+        team, one chatter note per ticket logged in one batch, then one duty
+        assignment for all the tickets moved (``etp_duty_defer`` is set while
+        they move). Checks every move first: nothing moves when one is wrong.
+
+        :return: the history rows, in the order of ``moves``
+        """
+        Escalation = self.env["helpdesk.ticket.escalation"]
+        if not moves:
+            return Escalation
+        moves = [(move + (False,))[:4] for move in moves]
+        for ticket, team, reason, _tried in moves:
+            ticket._etp_check_move(team, reason)
+        kinds = dict(Escalation._fields["kind"]._description_selection(self.env))
+        vals_list, bodies, by_team = [], {}, defaultdict(list)
+        for ticket, team, reason, tried in moves:
+            from_team = ticket.team_id
+            vals_list.append(
+                {
+                    "ticket_id": ticket.id,
+                    "from_team_id": from_team.id,
+                    "from_line": from_team.support_line,
+                    "to_team_id": team.id,
+                    "to_line": team.support_line,
+                    "kind": kind,
+                    "reason": reason,
+                    "tried": tried,
+                }
+            )
+            bodies[ticket.id] = Markup("<p>%s</p><p>%s</p>") % (
+                self.env._(
+                    "%(kind)s: %(from)s → %(to)s",
+                    kind=kinds[kind],
+                    **{"from": from_team.name or "—", "to": team.name},
+                ),
+                reason,
+            )
+            by_team[team].append(ticket.id)
+        history = Escalation.create(vals_list)
+        deferred = self.with_context(etp_duty_defer=True)
+        for team, ticket_ids in by_team.items():
+            deferred.browse(ticket_ids).write({"team_id": team.id, "user_id": False})
+        moved = self.browse(list(bodies))
+        moved._message_log_batch(bodies=bodies)
+        self.env["helpdesk.duty.shift"]._etp_assign_tickets(moved)
+        return history
+
+    def _etp_check_move(self, team, reason):
+        """Whether the ticket may move to ``team`` for ``reason``."""
+        self.ensure_one()
         if not team:
             raise UserError(self.env._("Choose the team the ticket goes to."))
         if team == self.team_id:
@@ -181,36 +244,6 @@ class HelpdeskTicket(models.Model):
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the escalation."))
-        from_team = self.team_id
-        history = self.env["helpdesk.ticket.escalation"].create(
-            {
-                "ticket_id": self.id,
-                "from_team_id": from_team.id,
-                "from_line": from_team.support_line,
-                "to_team_id": team.id,
-                "to_line": team.support_line,
-                "kind": kind,
-                "reason": reason,
-                "tried": tried,
-            }
-        )
-        self.write({"team_id": team.id, "user_id": False})
-        self.message_post(
-            body=Markup("<p>%s</p><p>%s</p>")
-            % (
-                self.env._(
-                    "%(kind)s: %(from)s → %(to)s",
-                    kind=dict(history._fields["kind"]._description_selection(self.env))[
-                        kind
-                    ],
-                    **{"from": from_team.name or "—", "to": team.name},
-                ),
-                reason,
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        self.env["helpdesk.duty.shift"]._etp_assign_tickets(self)
-        return history
 
     # ------------------------------------------------------------------
     # SLA (helpdesk_mgmt_sla's rows, first response, deadline priority)

@@ -20,6 +20,10 @@ TARGET_KINDS = [
     (sla_rules.RESOLUTION, "Resolution"),
 ]
 CRON_BATCH_SIZE = 500
+# what the cron reports about a due target (the leader's digest)
+WARNING = "warning"
+BREACH = "breach"
+ESCALATED = "escalated"
 
 
 class HelpdeskTicketSla(models.Model):
@@ -290,8 +294,8 @@ class HelpdeskTicketSla(models.Model):
                 order="warning_date, id",
             )
         digests = defaultdict(list)
-        breached._etp_handle_breaches(now, digests)
-        warned._etp_handle_warnings(now, digests)
+        breached._etp_handle_due(BREACH, now, digests)
+        warned._etp_handle_due(WARNING, now, digests)
         self._etp_send_digests(digests)
         done = len(breached) + len(warned)
         remaining = 0
@@ -309,99 +313,53 @@ class HelpdeskTicketSla(models.Model):
         ]
         return f"{kind}: {self.deadline_display}"
 
-    def _etp_handle_warnings(self, now, digests):
+    def _etp_handle_due(self, event, now, digests):
+        """The cron's one rule for due targets, ``event`` being a warning
+        (the company's share of the target is used up) or a breach (the
+        deadline passed).
+
+        The targets are marked once (``warned_at``; expired and
+        ``breached_at``). Each open ticket gets one chatter note naming its
+        targets. A breached ticket whose policy escalates and whose team has
+        a next line moves there; otherwise the team leader gets an activity.
+        The leader's digest names every ticket. In batches whatever the
+        number of tickets: one write of the targets, one chatter log, one
+        activity create, one move of all the escalated tickets
+        (``helpdesk.ticket._etp_move_to_teams``).
+        """
         if not self:
             return
-        self.write({"warned_at": now})
+        if event == BREACH:
+            self.write({"state": sla_rules.EXPIRED, "breached_at": now})
+        else:
+            self.write({"warned_at": now})
         self._etp_prefetch()
-        by_ticket = self.grouped("ticket_id")
-        bodies = {}
-        activity_vals = []
+        titles = {
+            WARNING: self.env._("SLA warning: a target is close to its deadline."),
+            BREACH: self.env._("SLA breach: a target was missed."),
+        }
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        ticket_model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
-        for ticket, rows in by_ticket.items():
+        bodies, activity_vals, escalations = {}, [], []
+        for ticket, rows in self.grouped("ticket_id").items():
+            if not ticket.active or ticket.closed:
+                continue
             leader = ticket.team_id.user_id
             lines = [row._etp_describe(self.env) for row in rows]
             bodies[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("SLA warning: a target is close to its deadline."),
+                titles[event],
                 Markup().join(Markup("<li>%s</li>") % line for line in lines),
             )
-            if leader:
-                digests[leader].append(("warning", ticket, rows))
-                first = min(rows, key=lambda r: r.deadline)
-                activity_vals.append(
-                    {
-                        "res_model_id": ticket_model_id,
-                        "res_id": ticket.id,
-                        "user_id": leader.id,
-                        "activity_type_id": todo.id if todo else False,
-                        "summary": self.env._(
-                            "SLA: %(target)s", target=first._etp_describe(self.env)
-                        ),
-                        "date_deadline": deadlines.from_utc_naive(
-                            first.deadline, "Europe/Moscow"
-                        ).date(),
-                    }
+            target = rows._etp_escalation_team(ticket) if event == BREACH else None
+            if target:
+                reason = self.env._(
+                    "SLA breach, escalated automatically: %(targets)s",
+                    targets="; ".join(lines),
                 )
-        self.env["helpdesk.ticket"].browse(bodies)._message_log_batch(bodies=bodies)
-        if activity_vals:
-            self.env["mail.activity"].with_context(
-                mail_activity_quick_update=True
-            ).create(activity_vals)
-
-    def _etp_handle_breaches(self, now, digests):
-        if not self:
-            return
-        self.write({"state": sla_rules.EXPIRED, "breached_at": now})
-        self._etp_prefetch()
-        by_ticket = self.grouped("ticket_id")
-        bodies = {}
-        activity_vals = []
-        escalations = []
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        ticket_model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
-        for ticket, rows in by_ticket.items():
-            if not ticket.active or ticket.closed:
-                continue
-            team = ticket.team_id
-            leader = team.user_id
-            lines = [row._etp_describe(self.env) for row in rows]
-            target = team.escalation_team_id
-            escalate = bool(target) and any(rows.sla_id.mapped("escalate_on_breach"))
-            bodies[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("SLA breach: a target was missed."),
-                Markup().join(Markup("<li>%s</li>") % line for line in lines),
-            )
-            if escalate:
-                escalations.append(
-                    (
-                        ticket,
-                        target,
-                        self.env._(
-                            "SLA breach, escalated automatically: %(targets)s",
-                            targets="; ".join(lines),
-                        ),
-                    )
-                )
+                escalations.append((ticket, target, reason))
             elif leader:
-                activity_vals.append(
-                    {
-                        "res_model_id": ticket_model_id,
-                        "res_id": ticket.id,
-                        "user_id": leader.id,
-                        "activity_type_id": todo.id if todo else False,
-                        "summary": self.env._(
-                            "SLA breached: %(targets)s", targets="; ".join(lines)
-                        ),
-                        "date_deadline": deadlines.from_utc_naive(
-                            now, "Europe/Moscow"
-                        ).date(),
-                    }
-                )
+                activity_vals.append(rows._etp_activity_vals(event, ticket, now, todo))
             if leader:
-                digests[leader].append(
-                    ("escalated" if escalate else "breach", ticket, rows)
-                )
+                digests[leader].append((ESCALATED if target else event, ticket, rows))
         if bodies:
             self.env["helpdesk.ticket"].browse(bodies)._message_log_batch(bodies=bodies)
         if activity_vals:
@@ -410,9 +368,41 @@ class HelpdeskTicketSla(models.Model):
             ).create(activity_vals)
         self._etp_run_isolated(
             escalations,
-            lambda item: item[0]._etp_move_to_team(item[1], item[2], kind="sla_breach"),
+            lambda items: self.env["helpdesk.ticket"]._etp_move_to_teams(
+                items, kind="sla_breach"
+            ),
             "SLA escalation of ticket %s",
         )
+
+    def _etp_escalation_team(self, ticket):
+        """The team ``ticket`` escalates to for these breached targets: its
+        team's next line, when a policy of the targets escalates."""
+        target = ticket.team_id.escalation_team_id
+        if target and any(self.sla_id.mapped("escalate_on_breach")):
+            return target
+        return None
+
+    def _etp_activity_vals(self, event, ticket, now, activity_type):
+        """The team leader's to-do for these targets of ``ticket``: a warning
+        is due on the Moscow day of the nearest deadline, a breach today."""
+        if event == WARNING:
+            first = min(self, key=lambda r: r.deadline)
+            summary = self.env._(
+                "SLA: %(target)s", target=first._etp_describe(self.env)
+            )
+            due = first.deadline
+        else:
+            lines = [row._etp_describe(self.env) for row in self]
+            summary = self.env._("SLA breached: %(targets)s", targets="; ".join(lines))
+            due = now
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+            "res_id": ticket.id,
+            "user_id": ticket.team_id.user_id.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "date_deadline": deadlines.from_utc_naive(due, "Europe/Moscow").date(),
+        }
 
     def _etp_prefetch(self):
         """Read what the notifications need for the whole batch at once."""
@@ -424,19 +414,19 @@ class HelpdeskTicketSla(models.Model):
 
     @api.model
     def _etp_run_isolated(self, items, func, label):
-        """Run ``func`` on every item; when one fails, roll back, redo them one
-        by one in savepoints, and log the failing ones (the others go on)."""
+        """Run ``func`` on all the items at once; when that fails, roll back,
+        redo them one by one (``func`` on a list of one) in savepoints, and
+        log the failing ones (the others go on)."""
         if not items:
             return
         try:
             with self.env.cr.savepoint():
-                for item in items:
-                    func(item)
+                func(items)
         except Exception:  # isolate the failing item, then log it
             for item in items:
                 try:
                     with self.env.cr.savepoint():
-                        func(item)
+                        func([item])
                 except Exception:
                     _logger.exception(label, getattr(item[0], "display_name", item))
 
@@ -446,9 +436,9 @@ class HelpdeskTicketSla(models.Model):
         for leader, events in digests.items():
             env = self.with_context(lang=leader.lang or self.env.lang).env
             titles = {
-                "warning": env._("close to the deadline"),
-                "breach": env._("breached"),
-                "escalated": env._("breached, escalated to the next line"),
+                WARNING: env._("close to the deadline"),
+                BREACH: env._("breached"),
+                ESCALATED: env._("breached, escalated to the next line"),
             }
             items = Markup().join(
                 Markup('<li><a href="/odoo/helpdesk.ticket/%s">%s</a> %s — %s: %s</li>')

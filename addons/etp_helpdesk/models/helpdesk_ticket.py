@@ -314,6 +314,25 @@ class HelpdeskTicket(models.Model):
             ticket.checklist_total_count = total
             ticket.checklist_progress = 100.0 * done / total if total else 0.0
 
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        """helpdesk_mgmt's rule (a ticket keeps its stage while the stage
+        applies to its team, else it takes the team's first one), with the
+        stages of each team searched once for the batch: upstream searches
+        once per ticket, which a batch moving hundreds of tickets to another
+        team (escalation on SLA breach) pays hundreds of times."""
+        applicable = {
+            team: team._get_applicable_stages() for team in self.mapped("team_id")
+        }
+        for ticket in self:
+            stages = applicable.get(ticket.team_id)
+            if stages is None:  # no team: upstream's stages without a team
+                stages = applicable[ticket.team_id] = (
+                    ticket.team_id._get_applicable_stages()
+                )
+            if ticket.stage_id not in stages:
+                ticket.stage_id = stages[:1]
+
     @api.constrains("procedure_number")
     def _check_procedure_number(self):
         for ticket in self:
