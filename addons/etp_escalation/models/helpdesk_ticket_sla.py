@@ -306,12 +306,13 @@ class HelpdeskTicketSla(models.Model):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining
 
-    def _etp_describe(self, lang_env):
-        """«First response: 05.03.2026 14:05 МСК» in the reader's language."""
-        kind = dict(self._fields["target_kind"]._description_selection(lang_env))[
-            self.target_kind
-        ]
-        return f"{kind}: {self.deadline_display}"
+    def _etp_descriptions(self, lang_env):
+        """``{row id: «First response: 05.03.2026 14:05 МСК»}``, the kind
+        in the reader's language (its labels read once for all the rows)."""
+        kinds = dict(self._fields["target_kind"]._description_selection(lang_env))
+        return {
+            row.id: f"{kinds[row.target_kind]}: {row.deadline_display}" for row in self
+        }
 
     def _etp_handle_due(self, event, now, digests):
         """The cron's one rule for due targets, ``event`` being a warning
@@ -319,13 +320,14 @@ class HelpdeskTicketSla(models.Model):
         deadline passed).
 
         The targets are marked once (``warned_at``; expired and
-        ``breached_at``). Each open ticket gets one chatter note naming its
-        targets. A breached ticket whose policy escalates and whose team has
-        a next line moves there; otherwise the team leader gets an activity.
-        The leader's digest names every ticket. In batches whatever the
-        number of tickets: one write of the targets, one chatter log, one
-        activity create, one move of all the escalated tickets
-        (``helpdesk.ticket._etp_move_to_teams``).
+        ``breached_at``). A breached ticket whose policy escalates and whose
+        team has a next line moves there, its move's note naming the missed
+        targets; any other open ticket gets a note naming them, and the team
+        leader an activity. The leader's digest names every ticket. In
+        batches whatever the number of tickets: one write of the targets,
+        one move of all the escalated tickets
+        (``helpdesk.ticket._etp_move_to_teams``), one chatter log, one
+        activity create.
         """
         if not self:
             return
@@ -334,19 +336,20 @@ class HelpdeskTicketSla(models.Model):
         else:
             self.write({"warned_at": now})
         self._etp_prefetch()
-        titles = {
+        title = {
             WARNING: self.env._("SLA warning: a target is close to its deadline."),
             BREACH: self.env._("SLA breach: a target was missed."),
-        }
+        }[event]
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        bodies, activity_vals, escalations = {}, [], []
+        described = self._etp_descriptions(self.env)
+        notes, activity_vals, escalations = {}, [], []
         for ticket, rows in self.grouped("ticket_id").items():
             if not ticket.active or ticket.closed:
                 continue
             leader = ticket.team_id.user_id
-            lines = [row._etp_describe(self.env) for row in rows]
-            bodies[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                titles[event],
+            lines = [described[row.id] for row in rows]
+            notes[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                title,
                 Markup().join(Markup("<li>%s</li>") % line for line in lines),
             )
             target = rows._etp_escalation_team(ticket) if event == BREACH else None
@@ -357,22 +360,32 @@ class HelpdeskTicketSla(models.Model):
                 )
                 escalations.append((ticket, target, reason))
             elif leader:
-                activity_vals.append(rows._etp_activity_vals(event, ticket, now, todo))
+                activity_vals.append(
+                    rows._etp_activity_vals(event, ticket, now, todo, described)
+                )
             if leader:
                 digests[leader].append((ESCALATED if target else event, ticket, rows))
-        if bodies:
-            self.env["helpdesk.ticket"].browse(bodies)._message_log_batch(bodies=bodies)
-        if activity_vals:
-            self.env["mail.activity"].with_context(
-                mail_activity_quick_update=True
-            ).create(activity_vals)
-        self._etp_run_isolated(
+        failed = self._etp_run_isolated(
             escalations,
             lambda items: self.env["helpdesk.ticket"]._etp_move_to_teams(
                 items, kind="sla_breach"
             ),
             "SLA escalation of ticket %s",
         )
+        moved = {ticket.id for ticket, _team, _reason in escalations} - {
+            ticket.id for ticket, _team, _reason in failed
+        }
+        bodies = {
+            ticket_id: body
+            for ticket_id, body in notes.items()
+            if ticket_id not in moved
+        }
+        if bodies:
+            self.env["helpdesk.ticket"].browse(bodies)._etp_log_notes(bodies)
+        if activity_vals:
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True
+            ).create(activity_vals)
 
     def _etp_escalation_team(self, ticket):
         """The team ``ticket`` escalates to for these breached targets: its
@@ -382,17 +395,15 @@ class HelpdeskTicketSla(models.Model):
             return target
         return None
 
-    def _etp_activity_vals(self, event, ticket, now, activity_type):
+    def _etp_activity_vals(self, event, ticket, now, activity_type, described):
         """The team leader's to-do for these targets of ``ticket``: a warning
         is due on the Moscow day of the nearest deadline, a breach today."""
         if event == WARNING:
             first = min(self, key=lambda r: r.deadline)
-            summary = self.env._(
-                "SLA: %(target)s", target=first._etp_describe(self.env)
-            )
+            summary = self.env._("SLA: %(target)s", target=described[first.id])
             due = first.deadline
         else:
-            lines = [row._etp_describe(self.env) for row in self]
+            lines = [described[row.id] for row in self]
             summary = self.env._("SLA breached: %(targets)s", targets="; ".join(lines))
             due = now
         return {
@@ -416,19 +427,26 @@ class HelpdeskTicketSla(models.Model):
     def _etp_run_isolated(self, items, func, label):
         """Run ``func`` on all the items at once; when that fails, roll back,
         redo them one by one (``func`` on a list of one) in savepoints, and
-        log the failing ones (the others go on)."""
+        log the failing ones (the others go on).
+
+        :return: the items that failed
+        """
         if not items:
-            return
+            return []
         try:
             with self.env.cr.savepoint():
                 func(items)
+            return []
         except Exception:  # isolate the failing item, then log it
+            failed = []
             for item in items:
                 try:
                     with self.env.cr.savepoint():
                         func([item])
                 except Exception:
                     _logger.exception(label, getattr(item[0], "display_name", item))
+                    failed.append(item)
+            return failed
 
     @api.model
     def _etp_send_digests(self, digests):
@@ -440,6 +458,9 @@ class HelpdeskTicketSla(models.Model):
                 BREACH: env._("breached"),
                 ESCALATED: env._("breached, escalated to the next line"),
             }
+            described = self.browse(
+                [row_id for _event, _ticket, rows in events for row_id in rows.ids]
+            )._etp_descriptions(env)
             items = Markup().join(
                 Markup('<li><a href="/odoo/helpdesk.ticket/%s">%s</a> %s — %s: %s</li>')
                 % (
@@ -447,7 +468,7 @@ class HelpdeskTicketSla(models.Model):
                     ticket.number,
                     ticket.name,
                     titles[event],
-                    "; ".join(row._etp_describe(env) for row in rows),
+                    "; ".join(described[row_id] for row_id in rows.ids),
                 )
                 for event, ticket, rows in events
             )
