@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import sql
 
 from odoo.addons.etp_helpdesk.lib import deadlines
 from odoo.addons.etp_helpdesk.tools import set_column_defaults
@@ -86,19 +87,25 @@ class HelpdeskTicketSla(models.Model):
     def init(self):
         result = super().init()
         set_column_defaults(self, "etp_escalation")
-        # the cron's two searches: open targets by deadline and by warning date
+        # the cron's two searches: open targets by deadline and by warning
+        # date, in the order they are read (a batch of thousands of targets
+        # due at the same moment is read without sorting them all)
+        for old in ("deadline", "warning"):
+            sql.drop_index(
+                self.env.cr, f"helpdesk_ticket_sla_etp_due_{old}_idx", self._table
+            )
         tools.create_index(
             self.env.cr,
-            "helpdesk_ticket_sla_etp_due_deadline_idx",
+            "helpdesk_ticket_sla_etp_breach_order_idx",
             self._table,
-            ["deadline"],
+            ["deadline", "id"],
             where="state = 'in_progress' AND breached_at IS NULL",
         )
         tools.create_index(
             self.env.cr,
-            "helpdesk_ticket_sla_etp_due_warning_idx",
+            "helpdesk_ticket_sla_etp_warning_order_idx",
             self._table,
-            ["warning_date"],
+            ["warning_date", "id"],
             where="state = 'in_progress' AND warned_at IS NULL",
         )
         tools.create_index(
@@ -300,9 +307,15 @@ class HelpdeskTicketSla(models.Model):
         done = len(breached) + len(warned)
         remaining = 0
         if done >= batch_size:
-            remaining = Rows.search_count(
-                self._etp_breach_domain(now)
-            ) + Rows.search_count(self._etp_warning_domain(now))
+            # counted up to ten batches ahead: enough for the cron worker
+            # (it calls again while something remains) and its log, without
+            # counting a hundred thousand due targets after every batch
+            cap = 10 * batch_size
+            remaining = Rows.search_count(self._etp_breach_domain(now), limit=cap)
+            if remaining < cap:
+                remaining += Rows.search_count(
+                    self._etp_warning_domain(now), limit=cap - remaining
+                )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining
 
@@ -418,7 +431,7 @@ class HelpdeskTicketSla(models.Model):
     def _etp_prefetch(self):
         """Read what the notifications need for the whole batch at once."""
         tickets = self.ticket_id
-        tickets.mapped("display_name")
+        tickets.mapped("number")
         tickets.team_id.user_id.partner_id.mapped("lang")
         tickets.team_id.escalation_team_id.mapped("name")
         self.sla_id.mapped("escalate_on_breach")

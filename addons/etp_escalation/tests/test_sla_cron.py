@@ -96,6 +96,23 @@ class TestSlaCron(EtpSlaCommon):
             ],
         )
         self.assertIn("02:25", ticket.escalation_ids.reason)
+        # one note: the move, naming the missed target
+        note = ticket.message_ids.filtered(lambda m: "SLA breach" in str(m.body))
+        self.assertEqual(len(note), 1)
+        self.assertIn("→", note.body)
+        self.assertIn("02:25", note.body)
+        self.assertRecordValues(
+            note,
+            [
+                {
+                    "message_type": "notification",
+                    "subtype_id": self.env.ref("mail.mt_note").id,
+                    "is_internal": True,
+                    "model": "helpdesk.ticket",
+                    "author_id": self.env.user.partner_id.id,
+                }
+            ],
+        )
         self.assertEqual(len(self._leader_notifications()), 2)
         messages = ticket.message_ids
 
@@ -174,6 +191,11 @@ class TestSlaCron(EtpSlaCommon):
             (tickets - broken).team_id, self.team_customer_l2, "the others moved"
         )
         self.assertEqual(broken.team_id, self.team_customer_l1)
+        # the broken one is still told about its breach, the others once
+        for ticket in tickets:
+            notes = ticket.message_ids.filtered(lambda m: "SLA breach" in str(m.body))
+            self.assertEqual(len(notes), 1)
+            self.assertEqual("→" in notes.body, ticket != broken)
         # the breach of the broken one is recorded: it is not retried forever
         self.assertEqual(self._row(broken, "first_response").state, "expired")
         self.assertEqual(self._cron(T0 + timedelta(minutes=17)), (0, 0))
