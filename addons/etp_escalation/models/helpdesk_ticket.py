@@ -14,20 +14,6 @@ from odoo.tools.safe_eval import safe_eval
 from ..lib import sla as sla_rules
 from .helpdesk_sla import PRIORITY_CHOICES
 
-# what ranking the policies and reading their targets need, read with their search
-POLICY_FIELDS = [
-    "domain",
-    "sequence",
-    "company_id",
-    "audience",
-    "support_line",
-    "priority",
-    "first_response_time",
-    "resolution_time",
-    "days",
-    "hours",
-    "stage_id",
-]
 # ticket fields that decide which SLA policies apply
 MATCH_FIELDS = {
     "team_id",
@@ -89,6 +75,15 @@ class HelpdeskTicket(models.Model):
         compute="_compute_sla_deadline_display",
         help="Time left until the nearest deadline of the open SLA targets.",
     )
+    # precomputed: a new ticket has no rating yet, and rating's and
+    # helpdesk_mgmt_rating's computes give it their "none" values before it
+    # is inserted, without asking the database
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
+    positive_rate_percentage = fields.Integer(
+        compute="_compute_percentage", store=True, precompute=True
+    )
 
     @api.depends("escalation_ids")
     def _compute_escalation_count(self):
@@ -104,16 +99,20 @@ class HelpdeskTicket(models.Model):
         """helpdesk_mgmt_rating counts the ratings one ticket at a time: the
         tickets without a rating (every new ticket) are found with one query
         for the batch and get its "no rating" value, the others are counted
-        as before."""
-        rated = {
-            res_id
-            for [res_id] in self.env["rating.rating"]
-            .sudo()
-            ._read_group(
-                expression.AND([self._origin._rating_domain(), [("rating", ">=", 1)]]),
-                ["res_id"],
-            )
-        }
+        as before. A ticket not yet inserted has none."""
+        rated = set()
+        if self._origin:
+            rated = {
+                res_id
+                for [res_id] in self.env["rating.rating"]
+                .sudo()
+                ._read_group(
+                    expression.AND(
+                        [self._origin._rating_domain(), [("rating", ">=", 1)]]
+                    ),
+                    ["res_id"],
+                )
+            }
         unrated = self.filtered(lambda t: t._origin.id not in rated)
         unrated.positive_rate_percentage = -1
         return super(HelpdeskTicket, self - unrated)._compute_percentage()
@@ -364,22 +363,10 @@ class HelpdeskTicket(models.Model):
     def _etp_counts_sla(self):
         """``{ticket id: bool}``: whether the ticket's SLA clock runs: its
         team uses SLA; a ticket without a team is not left without a clock
-        when the line-1 desks of its company use SLA (one search)."""
-        unsorted = self.filtered(lambda t: not t.team_id)
-        companies = set()
-        if unsorted:
-            teams = (
-                self.env["helpdesk.ticket.team"]
-                .sudo()
-                .search(
-                    [
-                        ("support_line", "=", "1"),
-                        ("use_sla", "=", True),
-                        ("company_id", "in", unsorted.company_id.ids),
-                    ]
-                )
-            )
-            companies = set(teams.company_id.ids)
+        when the line-1 desks of its company use SLA (cached)."""
+        companies = frozenset()
+        if any(not ticket.team_id for ticket in self):
+            companies = self.env["helpdesk.ticket.team"]._etp_sla_intake_company_ids()
         return {
             ticket.id: ticket.team_id.use_sla
             if ticket.team_id
@@ -391,35 +378,60 @@ class HelpdeskTicket(models.Model):
         """The policies of ``policies`` (all applying to this ticket) that set
         its targets (see ``best_policies``)."""
         self.ensure_one()
-        path = tuple(
-            int(cid) for cid in (self.category_id.parent_path or "").split("/") if cid
-        )
         facts = {policy._etp_facts(): policy for policy in policies}
-        best = sla_rules.best_policies(list(facts), path)
+        best = sla_rules.best_policies(list(facts), self._etp_sla_facts().category_path)
         return policies.browse([policy.id for policy in best])
+
+    def _etp_sla_facts(self):
+        """The ticket as the rule choosing its SLA policies sees it
+        (``sla_rules.applies``)."""
+        self.ensure_one()
+        return sla_rules.TicketFacts(
+            team_id=self.team_id.id or 0,
+            tag_ids=frozenset(self.tag_ids.ids),
+            category_path=self.env["helpdesk.ticket.category"]._etp_category_path(
+                self.category_id.id
+            ),
+            company_id=self.company_id.id or 0,
+            audience=self.audience or "",
+            support_line=self._etp_sla_line(),
+            priority=self.priority or "",
+        )
 
     def _etp_slas_by_ticket(self):
         """``{ticket id: policies}``: what ``_get_sla()`` gives each ticket,
-        for many tickets with one search (upstream searches per ticket)."""
+        for many tickets at once and from the cached policies
+        (``helpdesk.sla._etp_policy_table``): no query but the domain filters
+        of the policies that have one, one per policy for all the tickets
+        (upstream searches the policies per ticket)."""
         Policy = self.env["helpdesk.sla"].sudo()
-        policies = Policy.search_fetch([], POLICY_FIELDS)
-        filtered = {}
-        for policy in policies:
-            domain = safe_eval(policy.domain or "[]")
-            if domain:
-                filtered[policy] = self.filtered_domain(domain)
-        counts = self._etp_counts_sla() if policies else {}
+        table = Policy._etp_policy_table()
+        if not table:
+            return dict.fromkeys(self.ids, Policy)
+        filtered = {
+            policy.id: self.filtered_domain(safe_eval(policy.domain))
+            for policy in table
+            if policy.has_domain
+        }
+        counts = self._etp_counts_sla()
         result = {}
         for ticket in self:
-            found = Policy
-            if policies and counts[ticket.id]:
-                found = policies.filtered_domain(ticket._get_sla_ticket_domain())
-                found = found.filtered(
-                    lambda p, t=ticket: p not in filtered or t in filtered[p]
-                )
-                found = ticket._etp_most_specific(found)
-            result[ticket.id] = found
-        return result
+            best = []
+            if counts[ticket.id]:
+                facts = ticket._etp_sla_facts()
+                found = [
+                    policy
+                    for policy in table
+                    if sla_rules.applies(policy, facts)
+                    and (not policy.has_domain or ticket in filtered[policy.id])
+                ]
+                best = sla_rules.best_policies(found, facts.category_path)
+            result[ticket.id] = Policy.browse([policy.id for policy in best])
+        prefetch = [policy.id for policy in table]
+        return {
+            ticket_id: policies.with_prefetch(prefetch)
+            for ticket_id, policies in result.items()
+        }
 
     def _etp_sla_plan(self):
         """``{ticket id: (rows to drop, [(row, policy)] to hand over,
@@ -433,6 +445,9 @@ class HelpdeskTicket(models.Model):
         whose targets are all over are not matched against the policies."""
         pending = self.filtered(lambda t: not t._etp_sla_over())
         best = pending._etp_slas_by_ticket()
+        table = {
+            facts.id: facts for facts in self.env["helpdesk.sla"]._etp_policy_table()
+        }
         plan = {}
         for ticket in pending:
             hours_per_day = ticket.team_id.resource_calendar_id.hours_per_day
@@ -447,7 +462,7 @@ class HelpdeskTicket(models.Model):
                 wanted = [
                     policy
                     for policy in best[ticket.id]
-                    if policy._etp_target_hours(kind, hours_per_day)
+                    if sla_rules.target_hours(table[policy.id], kind, hours_per_day)
                 ]
                 stale = open_rows.filtered(lambda r, w=wanted: r.sla_id not in w)
                 missing = [policy for policy in wanted if policy not in rows.sla_id]

@@ -123,6 +123,8 @@ class HelpdeskTicketSla(models.Model):
         response), and the clock starting when the target is set (upstream:
         at the ticket's creation), i.e. when the row is created or handed
         over to another policy."""
+        # the stages of the tickets and of the policies, read at once
+        (self.ticket_id.stage_id | self.sla_id.stage_id).mapped("sequence")
         result = super()._compute_sla_data()
         for row in self:
             ticket, policy = row.ticket_id, row.sla_id

@@ -1,4 +1,6 @@
 from . import mail_thread
+from . import mail_alias
+from . import mail_alias_domain
 from . import res_company
 from . import ir_module_module
 from . import ir_http

@@ -695,12 +695,14 @@ class HelpdeskTicket(models.Model):
         if not values.get("channel_id"):
             # An administrator may have deleted the Email channel: the email
             # still opens a ticket, only without a channel (as upstream does).
-            channel = self.env.ref(
+            # (The id is cached; deleting the channel deletes its xml id,
+            # which clears the cache.)
+            channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
                 "helpdesk_mgmt.helpdesk_ticket_channel_email",
                 raise_if_not_found=False,
             )
-            if channel:
-                values["channel_id"] = channel.id
+            if channel_id:
+                values["channel_id"] = channel_id
         ticket = super().message_new(msg_dict, custom_values=values)
         ticket._etp_drop_external_followers([])
         return ticket
