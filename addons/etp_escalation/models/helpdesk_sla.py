@@ -136,7 +136,7 @@ class HelpdeskSla(models.Model):
         (``helpdesk.ticket._etp_slas_by_ticket``). Cached: every new ticket
         and every change of a ticket's team, category, tags or priority
         asks; a change of a policy clears the cache."""
-        policies = self.sudo().with_context(active_test=True).search([])
+        policies = self.sudo().search([("active", "=", True)])
         return tuple(policy._etp_facts() for policy in policies)
 
     def _etp_facts(self):
