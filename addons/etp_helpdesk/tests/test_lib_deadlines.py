@@ -166,21 +166,6 @@ def test_minutes_left(delta, expected):
     assert deadlines.minutes_left(now + delta, now) == expected
 
 
-def test_russian_timezones():
-    names = [name for name, _label in deadlines.RUSSIAN_TIMEZONES]
-    assert len(names) == 11
-    assert names[1] == "Europe/Moscow"
-    assert dict(deadlines.RUSSIAN_TIMEZONES)["Asia/Vladivostok"] == (
-        "МСК+7 Владивосток"
-    )
-    moment = datetime(2026, 11, 24, tzinfo=timezone.utc)
-    moscow_offset = moment.astimezone(deadlines.MSK).utcoffset()
-    for shift, (name, label) in enumerate(deadlines.RUSSIAN_TIMEZONES, start=-1):
-        offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
-        assert offset - moscow_offset == timedelta(hours=shift), name
-        assert label.startswith("МСК")
-
-
 @pytest.mark.parametrize(
     ("tz_name", "expected"),
     [
@@ -217,3 +202,59 @@ def test_split_minutes(minutes, expected):
 def test_split_minutes_refuses_a_negative_duration():
     with pytest.raises(ValueError, match="negative_duration"):
         deadlines.split_minutes(-1)
+
+
+# ----------------------------------------------------------------------
+# Durations: «24 ч», never «24,2»
+# ----------------------------------------------------------------------
+
+RU_UNITS = {"d": "%(n)s д", "h": "%(n)s ч", "min": "%(n)s мин"}
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [
+        (24, "24 ч"),
+        (47.5, "47 ч 30 мин"),
+        (48, "2 д"),
+        (23, "23 ч"),
+        (1.5, "1 ч 30 мин"),
+        (0.25, "15 мин"),
+        (5 / 60, "5 мин"),
+        (0, "0 мин"),
+        (74.5, "3 д 2 ч 30 мин"),
+        (None, "0 мин"),
+    ],
+)
+def test_format_duration(hours, expected):
+    assert deadlines.format_duration(hours, RU_UNITS) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("24", 24.0),
+        ("24 ч", 24.0),
+        ("1 ч 30 мин", 1.5),
+        ("90 мин", 1.5),
+        ("1.5 h", 1.5),
+        ("2 д", 48.0),
+        ("1 day 2 hours", 26.0),
+        ("15мин", 0.25),
+    ],
+)
+def test_parse_duration(text, expected):
+    assert deadlines.parse_duration(text, RU_UNITS) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["", "ч", "24 лет", "abc", "1,5 ч", "-2"])
+def test_parse_duration_refuses(text):
+    with pytest.raises(ValueError):
+        deadlines.parse_duration(text, RU_UNITS)
+
+
+def test_parse_durations():
+    assert deadlines.parse_durations("24 ч, 2 ч, 30 мин", RU_UNITS) == [24, 2, 0.5]
+    assert deadlines.parse_durations("24,2") == [24.0, 2.0]
+    assert deadlines.parse_durations("1 д; 1 ч 30 мин") == [24.0, 1.5]
+    assert deadlines.parse_durations(" ") == []

@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
+import pytz
 
 from odoo.addons.etp_helpdesk.lib import deadlines, timezones
 
@@ -182,3 +183,48 @@ def test_night_bounds(clock, night):
 def test_local_time_wants_naive_utc():
     with pytest.raises(ValueError, match="naive_datetime_expected"):
         timezones.local_time(NOW.replace(tzinfo=deadlines.UTC), "Asia/Omsk")
+
+
+# ----------------------------------------------------------------------
+# The zones a person picks from
+# ----------------------------------------------------------------------
+
+DAY = datetime(2026, 11, 24).date()
+
+
+def test_russia_zones_shift_from_moscow():
+    moment = datetime(2026, 11, 24, 12).replace(tzinfo=timezone.utc)
+    moscow = moment.astimezone(zoneinfo.ZoneInfo("Europe/Moscow")).utcoffset()
+    assert len(timezones.RUSSIA_ZONES) == 11
+    for zone, shift in timezones.RUSSIA_ZONES:
+        offset = moment.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+        assert offset - moscow == timedelta(hours=shift), zone
+
+
+def test_zone_choices_russia_first_then_the_world():
+    rows = timezones.zone_choices("ru_RU", DAY)
+    # every zone Odoo knows, once
+    assert sorted(zone for zone, *_ in rows) == sorted(pytz.all_timezones)
+    # Russia's eleven zones first, west to east, shifts from Moscow
+    assert [row[0] for row in rows[:11]] == [z for z, _s in timezones.RUSSIA_ZONES]
+    assert [row[3] for row in rows[:3]] == ["\u22121", "", "+1"]
+    assert rows[10] == ("Asia/Kamchatka", timezones.GROUP_RUSSIA, None, "+9")
+    groups = [row[1] for row in rows]
+    assert groups == sorted(groups)
+    others = {row[0]: row for row in rows if row[1] == timezones.GROUP_RUSSIA_OTHER}
+    assert others["Asia/Novosibirsk"][2:] == ("Новосибирск", "+4")
+    world = {row[0]: row for row in rows if row[1] == timezones.GROUP_WORLD}
+    assert world["Asia/Almaty"][2] == "Алматы"
+    assert world["Europe/Minsk"][2:] == ("Минск", "+3")
+    # no raw names among the named ones: those CLDR cannot name, and old
+    # aliases, come last (the models show their codes)
+    unnamed = {row[0] for row in rows if row[1] == timezones.GROUP_UNNAMED}
+    assert {"Etc/GMT+5", "US/Aleutian", "CET"} <= unnamed
+    assert "Europe/Minsk" not in unnamed
+
+
+def test_zone_choices_in_english():
+    rows = timezones.zone_choices("en_US", DAY)
+    world = {row[0]: row[2] for row in rows if row[1] == timezones.GROUP_WORLD}
+    assert world["Asia/Almaty"] == "Almaty"
+    assert world["Europe/Minsk"] == "Minsk"

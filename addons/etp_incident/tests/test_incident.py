@@ -310,7 +310,7 @@ class TestIncident(IncidentCommon):
         self.assertEqual(emails_k.recipient_ids, kuznetsov)
         for number in (ticket_k1.number, ticket_k2.number):
             self.assertIn(number, emails_k.body_html)
-        self.assertIn("все ваши обращения", emails_k.body_html)
+        self.assertIn("all your tickets about it", emails_k.body_html)
         # the email is the notification of the first ticket's message: a
         # reply threads into that ticket
         message_k1 = self._resolution_messages(ticket_k1)

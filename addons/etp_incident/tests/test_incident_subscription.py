@@ -29,7 +29,7 @@ LINK_RE = re.compile(r"/status/subscription/([A-Za-z0-9_-]+)/confirm")
 # created, the states written, the mail queue woken, one note on the
 # incident and its counts), measured with 3 and with 15 subscribers: 18 both
 # times (mail renders and creates the emails by batches of 50).
-NOTIFY_QUERY_COUNT = 18
+NOTIFY_QUERY_COUNT = 19
 
 
 class SubscriptionCommon(PublicIncidentCommon):
