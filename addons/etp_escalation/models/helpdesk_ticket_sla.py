@@ -135,8 +135,12 @@ class HelpdeskTicketSla(models.Model):
         response), and the clock starting when the target is set (upstream:
         at the ticket's creation), i.e. when the row is created or handed
         over to another policy."""
-        # the stages of the tickets and of the policies, read at once
-        (self.ticket_id.stage_id | self.sla_id.stage_id).mapped("sequence")
+        # the stages of the tickets and of the policies (target and pause
+        # stages), read at once (the pause stages unfiltered: filtering them
+        # by "active" would read them first, on their own)
+        policies = self.sla_id
+        pauses = policies.with_context(active_test=False).ignore_stage_ids
+        (self.ticket_id.stage_id | policies.stage_id | pauses).mapped("sequence")
         result = super()._compute_sla_data()
         for row in self:
             ticket, policy = row.ticket_id, row.sla_id

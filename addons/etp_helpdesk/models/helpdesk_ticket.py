@@ -638,8 +638,10 @@ class HelpdeskTicket(models.Model):
         if not vals.get("audience"):
             if team.audience in ("customer", "supplier"):
                 vals["audience"] = team.audience
-            elif partner.commercial_partner_id.procurement_role:
-                vals["audience"] = partner.commercial_partner_id.procurement_role
+            elif partner.procurement_role:
+                # a commercial field: the contact holds its organisation's
+                # (without reading the organisation)
+                vals["audience"] = partner.procurement_role
         if not team and vals.get("audience"):
             company_id = vals.get("company_id") or self.env.company.id
             key = (vals["audience"], company_id)

@@ -8,8 +8,8 @@ from ..tools import set_column_defaults
 from .helpdesk_ticket_team import TEAM_AUDIENCES
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;\n]+")
-# fields whose change alters the keyword index
-_INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id"}
+# fields whose change alters the cached keyword index, paths and names
+_INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id", "name"}
 # a step of a category's playbook, as the tickets' checklists copy it
 PlaybookStep = namedtuple("PlaybookStep", ["id", "name", "description"])
 
@@ -63,6 +63,55 @@ class HelpdeskTicketCategory(models.Model):
         result = super().unlink()
         self.env.registry.clear_cache()
         return result
+
+    def _update_field_translations(self, field_name, translations, *args, **kwargs):
+        result = super()._update_field_translations(
+            field_name, translations, *args, **kwargs
+        )
+        if field_name == "name":
+            self.env.registry.clear_cache()  # _etp_complete_names
+        return result
+
+    @api.depends("name", "parent_id.complete_name")
+    @api.depends_context("lang")
+    def _compute_complete_name(self):
+        """Upstream's «Parent / Child», from the cached names of the saved
+        categories (``_etp_complete_names``): every list of tickets shows
+        them, and upstream reads each level of parents in turn. A category
+        being edited (not saved, or renamed in this form) is computed as
+        upstream does."""
+        names = self._etp_complete_names(self.env.lang or "en_US")
+        others = self.browse()
+        for category in self:
+            name = names.get(category.id) if isinstance(category.id, int) else None
+            if name is None:
+                others |= category
+            else:
+                category.complete_name = name
+        if others:
+            return super(HelpdeskTicketCategory, others)._compute_complete_name()
+        return None
+
+    @api.model
+    @tools.ormcache("lang")
+    def _etp_complete_names(self, lang):
+        """``{category id: complete name in lang}`` of every category.
+        Cached: a change of a category's name (or its translation) or of its
+        parent clears the cache."""
+        categories = (
+            self.sudo()
+            .with_context(lang=lang, active_test=False)
+            .search_fetch([("id", "!=", 0)], ["name", "parent_path"])
+        )
+        names = {category.id: category.name for category in categories}
+        return {
+            category.id: " / ".join(
+                names.get(int(cid), "")
+                for cid in category.parent_path.split("/")
+                if cid
+            )
+            for category in categories
+        }
 
     @api.model
     @tools.ormcache("category_id")
