@@ -557,9 +557,15 @@ def work_portal(side):
 def work_support(side):
     if side.ours:
         side.client = None  # an anonymous visitor
-        token = side.csrf_token("/support")
+        _response, body, _ms, _q = side.http("GET", "/support")
+        tokens = {
+            name: re.search(rf'name="{name}"\s+value="([^"]+)"', body)
+            for name in ("csrf_token", "submission_token")
+        }
+        if not all(tokens.values()):
+            raise RuntimeError("no CSRF or submission token on /support")
         data = {
-            "csrf_token": token,
+            **{name: match.group(1) for name, match in tokens.items()},
             "audience": "supplier",
             "contact_name": "Пётр Иванов",
             "email": f"petr.{uuid.uuid4().hex[:8]}@zavod.example.ru",
