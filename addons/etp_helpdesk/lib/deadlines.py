@@ -161,10 +161,11 @@ _UNIT_HOURS = {"d": 24.0, "h": 1.0, "min": 1.0 / 60}
 _DURATION_TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([^\W\d_]+)?\.?\s*")
 
 
-def format_duration(hours, units=DURATION_UNITS):
+def format_duration(hours, units=None):
     """``hours`` as «24 h», «1 h 30 min», «15 min», from two days on «3 d
     2 h», rounded to the minute, with the ``units`` (``d``, ``h``, ``min``:
-    ``"%(n)s h"``)."""
+    ``"%(n)s h"``; English by default)."""
+    units = units or DURATION_UNITS
     days, whole_hours, minutes = split_minutes(round(max(hours or 0.0, 0.0) * 60))
     if days == 1:
         days, whole_hours = 0, whole_hours + 24
@@ -178,10 +179,11 @@ def format_duration(hours, units=DURATION_UNITS):
     return " ".join(parts)
 
 
-def parse_duration(text, units=DURATION_UNITS):
+def parse_duration(text, units=None):
     """Hours of a duration typed by a person: «24», «24 ч», «1 ч 30 мин»,
     «90 min», «1.5 h» (a number alone is hours). The unit words are English,
     Russian or those of ``units``. Raise ``ValueError`` for anything else."""
+    units = units or DURATION_UNITS
     text = (text or "").strip().lower()
     if not text:
         raise ValueError("empty_duration")
@@ -206,7 +208,7 @@ def parse_duration(text, units=DURATION_UNITS):
     return hours
 
 
-def parse_durations(text, units=DURATION_UNITS):
+def parse_durations(text, units=None):
     """Hours of a list of durations separated by commas or semicolons:
     «24 ч, 2 ч, 30 мин» → ``[24.0, 2.0, 0.5]``; the bare «24,2» of the
     earlier form gives ``[24.0, 2.0]`` (a comma never is a decimal point
