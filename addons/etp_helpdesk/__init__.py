@@ -2,3 +2,8 @@ from . import models
 from . import controllers
 from . import wizards
 from .hooks import post_init_hook
+
+# The web form's model methods; this import belongs in models/__init__.py
+# (`from . import helpdesk_ticket_web_form`), moved there when that file is
+# free to change.
+from .models import helpdesk_ticket_web_form
