@@ -782,8 +782,9 @@ class HelpdeskIncident(models.Model):
             # stage's "ticket closed" email (see helpdesk.ticket._track_template)
             # told now: the stage change is kept with the resolution message
             solved_now = to_tell & to_solve
+            tracking = {}
             if solved_now:
-                solved_now.write(
+                tracking = solved_now._etp_write_tracked_apart(
                     {
                         "stage_id": solved_stage.id,
                         "incident_notified_id": incident.id,
@@ -796,7 +797,7 @@ class HelpdeskIncident(models.Model):
                     template,
                     incident._etp_message_author(),
                     by_requester=True,
-                    tracking=solved_now._etp_take_tracking(),
+                    tracking=tracking,
                 )
             # told before and open again: solved, tracked as usual
             if to_solve - solved_now:

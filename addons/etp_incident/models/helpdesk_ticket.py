@@ -118,7 +118,7 @@ class HelpdeskTicket(models.Model):
         is rendered as the mail template renders it (see
         ``mail.template._etp_render_body``). ``tracking`` maps ticket ids to
         tracking value commands kept with their comment (see
-        ``_etp_take_tracking``). The notice counts as the author's public
+        ``_etp_write_tracked_apart``). The notice counts as the author's public
         reply (first response), as with ``message_post``. Return the comments
         (sudo).
         """
@@ -221,24 +221,25 @@ class HelpdeskTicket(models.Model):
         tickets._etp_mark_operator_reply(author, comment)
         return messages
 
-    def _etp_take_tracking(self):
-        """Take the tracked changes of the tickets written in this
-        transaction, which Odoo would log at commit in one message per
-        ticket (and post the stage's email template): {ticket id: tracking
-        value commands}, to be kept with another message. Nothing is logged
-        for these tickets at commit any more."""
-        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+    def _etp_write_tracked_apart(self, vals):
+        """Write ``vals`` on the tickets without Odoo's change message (the
+        write runs with ``mail_notrack``, so no message is logged at commit
+        and no stage email is sent for it) and return the tracked changes it
+        made, ``{ticket id: tracking value commands}``, for the caller to keep
+        with its own message (``_etp_post_notices(tracking=...)``)."""
         tracked = self.fields_get(
             self._track_get_fields(),
             attributes=("string", "type", "selection", "currency_field"),
         )
+        initial = {
+            ticket.id: {name: ticket[name] for name in tracked} for ticket in self
+        }
+        self.with_context(mail_notrack=True).write(vals)
         result = {}
         for ticket in self:
-            if pending.get(ticket.id):
-                commands = ticket._mail_track(tracked, pending[ticket.id])[1]
-                if commands:
-                    result[ticket.id] = commands
-        self._track_discard()
+            commands = ticket._mail_track(tracked, initial[ticket.id])[1]
+            if commands:
+                result[ticket.id] = commands
         return result
 
     def _etp_mark_operator_reply(self, author, subtype_id):
