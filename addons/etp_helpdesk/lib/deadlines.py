@@ -10,11 +10,12 @@ This is the one place that turns a deadline into text: «24.11.2026 02:50 МСК
 
 import re
 import zoneinfo
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
 
-MSK = zoneinfo.ZoneInfo("Europe/Moscow")
+MSK_NAME = "Europe/Moscow"
+MSK = zoneinfo.ZoneInfo(MSK_NAME)
 
 _FORMAT = "%d.%m.%Y %H:%M"
 
@@ -43,8 +44,9 @@ def _zone(tz_name):
     return zone
 
 
-def _require_naive(dt):
-    if dt.tzinfo is not None:
+def require_naive(dt):
+    """Raise ``ValueError`` unless ``dt`` is a naive datetime."""
+    if not isinstance(dt, datetime) or dt.tzinfo is not None:
         raise ValueError("naive_datetime_expected")
 
 
@@ -54,7 +56,7 @@ def to_utc_naive(dt_local_naive, tz_name):
     An empty ``tz_name`` means Moscow time. Raise ``ValueError`` for an unknown
     zone or an aware datetime.
     """
-    _require_naive(dt_local_naive)
+    require_naive(dt_local_naive)
     local = dt_local_naive.replace(tzinfo=_zone(tz_name))
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
@@ -65,7 +67,7 @@ def from_utc_naive(dt_utc_naive, tz_name):
     An empty ``tz_name`` means Moscow time. Raise ``ValueError`` for an unknown
     zone or an aware datetime.
     """
-    _require_naive(dt_utc_naive)
+    require_naive(dt_utc_naive)
     return dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name))
 
 
@@ -79,7 +81,7 @@ def format_msk(dt_utc_naive, template=MSK_TEMPLATE):
     ``template`` (``%(msk)s`` is the date and time). Empty gives ``""``."""
     if not dt_utc_naive:
         return ""
-    _require_naive(dt_utc_naive)
+    require_naive(dt_utc_naive)
     moscow = dt_utc_naive.replace(tzinfo=UTC).astimezone(MSK)
     return template % {"msk": moscow.strftime(_FORMAT)}
 

@@ -634,10 +634,7 @@ class HelpdeskIncident(models.Model):
     def _etp_detected_at_msk(self):
         """Detection time in Moscow time, as IT and the platform read it."""
         self.ensure_one()
-        if not self.detected_at:
-            return ""
-        local = deadlines.from_utc_naive(self.detected_at, "Europe/Moscow")
-        return local.strftime("%d.%m.%Y %H:%M") + " МСК"
+        return deadlines.format_msk(self.detected_at)
 
     @api.model
     def _etp_webhook_payload(self):

@@ -8,7 +8,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, create_index
-from odoo.tools.misc import format_datetime
+
+from odoo.addons.etp_helpdesk.lib import deadlines
 
 from ..lib.spikes import find_bursts
 from .helpdesk_incident import COMPONENTS
@@ -236,9 +237,7 @@ class HelpdeskIncidentSpike(models.Model):
             tickets.write({"incident_id": self.incident_id.id})
 
     def _etp_format_msk(self, value):
-        return format_datetime(
-            self.env, value, tz="Europe/Moscow", dt_format="dd.MM.yyyy HH:mm"
-        )
+        return deadlines.format_msk(value, "%(msk)s")
 
     # --- detection -------------------------------------------------------
 
