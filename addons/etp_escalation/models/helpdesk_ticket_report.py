@@ -24,6 +24,7 @@ class HelpdeskTicketReport(models.Model):
 
     _name = "helpdesk.ticket.report"
     _description = "Helpdesk Ticket Analysis"
+    _inherit = ["helpdesk.ticket.link.mixin"]
     _auto = False
     _rec_name = "ticket_id"
     _order = "create_date desc, id desc"
@@ -244,15 +245,6 @@ class HelpdeskTicketReport(models.Model):
             first_response=first_response,
             resolution=resolution,
         )
-
-    def action_open_ticket(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "helpdesk.ticket",
-            "res_id": self.ticket_id.id,
-            "view_mode": "form",
-        }
 
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec != "__count":
