@@ -7,6 +7,7 @@ from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import (
     AUDIENCES,
     SUPPORT_LINES,
 )
+from odoo.addons.etp_helpdesk.tools import ticket_priorities
 
 # Aggregators this report adds to read_group (and so to its pivot, graph and
 # grouped list): exact percentiles computed by PostgreSQL for any grouping.
@@ -74,8 +75,7 @@ class HelpdeskTicketReport(models.Model):
     category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     priority = fields.Selection(
-        [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
-        readonly=True,
+        selection=lambda self: ticket_priorities(self.env), readonly=True
     )
     support_line = fields.Selection(SUPPORT_LINES, readonly=True)
     audience = fields.Selection(AUDIENCES, readonly=True)
