@@ -12,6 +12,8 @@ from odoo.tools import is_html_empty
 from odoo.addons.etp_helpdesk.lib import deadlines
 from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import AUDIENCES
 
+from ..lib.reminders import MAX_REMINDER_HOURS, format_hours, parse_reminder_hours
+
 _logger = logging.getLogger(__name__)
 
 CASE_STATES = [
@@ -22,30 +24,6 @@ CASE_STATES = [
 ]
 REMINDER_HOURS_PARAM = "etp_incident.emergency_case_reminder_hours"
 DEFAULT_REMINDER_HOURS = "24,2"
-MAX_REMINDER_HOURS = 24 * 366
-
-
-def parse_reminder_hours(text):
-    """Parse ``"24, 2"`` into ``[24.0, 2.0]`` (distinct, largest first).
-
-    Raise ``ValueError`` for anything that is not a comma-separated list of
-    positive numbers of hours up to a year.
-    """
-    hours = set()
-    for part in (text or "").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        value = float(part)
-        if not 0 < value <= MAX_REMINDER_HOURS:  # also refuses nan and inf
-            raise ValueError(part)
-        hours.add(value)
-    return sorted(hours, reverse=True)
-
-
-def format_hours(hours):
-    """``[24.0, 2.0]`` → ``"24,2"``: the storage form of reminder points."""
-    return ",".join(f"{h:g}" for h in sorted(set(hours), reverse=True))
 
 
 class HelpdeskEmergencyCase(models.Model):

@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.etp_helpdesk.models.helpdesk_ticket import TZ_SOURCES
 
-from .helpdesk_emergency_case import format_hours, parse_reminder_hours
+from ..lib.reminders import format_hours, parse_reminder_hours
 
 LINE_STATUSES = [
     ("pending", "Pending"),

@@ -12,10 +12,9 @@ from odoo.tests import Form, new_test_user
 from odoo.tools import mute_logger
 
 from odoo.addons.etp_helpdesk.tests.common import EtpHelpdeskCommon
+from odoo.addons.etp_incident.lib.reminders import format_hours, parse_reminder_hours
 from odoo.addons.etp_incident.models.helpdesk_emergency_case import (
     HelpdeskEmergencyCase,
-    format_hours,
-    parse_reminder_hours,
 )
 
 NOTICE = "0373100000124000789"
