@@ -86,7 +86,7 @@ class DiscussChannel(models.Model):
             )
         vals = {
             "name": title or self._etp_default_ticket_title(visitor_messages),
-            "description": self._etp_livechat_transcript(messages),
+            "description": self._get_channel_history(),
             "channel_id": self.env.ref("etp_helpdesk.helpdesk_ticket_channel_chat").id,
             "partner_id": partner.id,
             "partner_name": partner.name or visitor_name,
@@ -258,9 +258,17 @@ class DiscussChannel(models.Model):
             visitor=self._etp_livechat_visitor_name(visitor_messages),
         )
 
-    def _etp_livechat_transcript(self, messages):
-        """The conversation as HTML: one paragraph per message with its author
-        and Moscow time; texts and names are escaped."""
+    def _get_channel_history(self):
+        """im_livechat's transcript of a live chat, which crm_livechat puts on
+        a lead and we on a ticket: a paragraph per message people wrote (no
+        notifications), with its author, its time in Moscow time and the
+        names of its files, where upstream writes «author: text» lines. Texts
+        and names are escaped."""
+        if self.channel_type != "livechat":
+            return super()._get_channel_history()
+        messages = self.message_ids.filtered(
+            lambda m: m.message_type == "comment"
+        ).sorted("id")
         rows = [
             Markup("<p><i>%s</i></p>")
             % self.env._(
