@@ -11,8 +11,13 @@ NOTICE_GROUPS_KEY = "etp_incident_notice_groups"
 
 
 class HelpdeskTicket(models.Model):
+    """The ticket's side of etp_incident's three features: its incident (the
+    hand-off to IT and the resolution notices), its external escalations
+    (the SLA clock waits for them) and its emergency case."""
+
     _inherit = "helpdesk.ticket"
 
+    # --- incident ---
     incident_id = fields.Many2one(
         "helpdesk.incident",
         index=True,
@@ -24,21 +29,6 @@ class HelpdeskTicket(models.Model):
         string="Incident Status",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-
-    def action_register_incident(self):
-        """Open the «Register incident» wizard for the selected tickets: it
-        creates an incident from them or links them to an open one."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "etp_incident.helpdesk_incident_register_wizard_action"
-        )
-        context = {"default_ticket_ids": self.ids}
-        if self.env.context.get("default_component"):
-            context["default_component"] = self.env.context["default_component"]
-        action["context"] = context
-        return action
-
-    # --- incident hand-off and linked tickets (helper "it") ---
-
     incident_notified_id = fields.Many2one(
         "helpdesk.incident",
         string="Requester Told About",
@@ -57,6 +47,51 @@ class HelpdeskTicket(models.Model):
         "not sent. Any other change of stage clears it.",
     )
 
+    # --- external escalations ---
+    external_escalation_ids = fields.One2many(
+        "helpdesk.external.escalation",
+        "ticket_id",
+        string="External Escalations",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    external_escalation_count = fields.Integer(
+        compute="_compute_external_escalation_count",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+
+    # --- emergency cases ---
+    emergency_case_id = fields.Many2one(
+        "helpdesk.emergency.case",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="The coordinated emergency case this ticket was opened for, one "
+        "ticket per affected organisation.",
+    )
+    # The link that makes the organisation's progress follow the ticket: a
+    # many2one on the ticket, so a stage change finds its line without a query.
+    emergency_case_line_id = fields.Many2one(
+        "helpdesk.emergency.case.line",
+        string="Emergency Case Organisation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+
+    @api.depends("external_escalation_ids")
+    def _compute_external_escalation_count(self):
+        counts = dict(
+            self.env["helpdesk.external.escalation"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.external_escalation_count = counts.get(ticket._origin, 0)
+
     # etp_incident's create() and write() of tickets: hook further behaviour
     # on a ticket linked to an incident into _etp_incident_linked().
     @api.model_create_multi
@@ -74,6 +109,39 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         self.filtered(lambda t: t.incident_id.id != before[t.id])._etp_incident_linked()
         return result
+
+    def _track_template(self, changes):
+        """A ticket solved by its incident gets the resolution message, not
+        also the solved stage's "ticket closed" email."""
+        res = super()._track_template(changes)
+        if "stage_id" in res and self.solved_by_incident:
+            del res["stage_id"]
+        return res
+
+    def action_register_incident(self):
+        """Open the «Register incident» wizard for the selected tickets: it
+        creates an incident from them or links them to an open one."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "etp_incident.helpdesk_incident_register_wizard_action"
+        )
+        context = {"default_ticket_ids": self.ids}
+        if self.env.context.get("default_component"):
+            context["default_component"] = self.env.context["default_component"]
+        action["context"] = context
+        return action
+
+    def action_view_external_escalations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "etp_incident.helpdesk_external_escalation_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Incident: hand-off and linked tickets, resolution notices
+    # ------------------------------------------------------------------
 
     def _etp_incident_linked(self):
         """The tickets were just linked to their incident: each gets its
@@ -260,45 +328,9 @@ class HelpdeskTicket(models.Model):
             unanswered.write({"first_response_date": now})
             unanswered.ticket_sla_ids._etp_mark_first_response(now)
 
-    def _track_template(self, changes):
-        """A ticket solved by its incident gets the resolution message, not
-        also the solved stage's "ticket closed" email."""
-        res = super()._track_template(changes)
-        if "stage_id" in res and self.solved_by_incident:
-            del res["stage_id"]
-        return res
-
-    # --- spike detection and external escalations (helper "ext") ---
-
-    external_escalation_ids = fields.One2many(
-        "helpdesk.external.escalation",
-        "ticket_id",
-        string="External Escalations",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-    )
-    external_escalation_count = fields.Integer(
-        compute="_compute_external_escalation_count",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-    )
-
-    @api.depends("external_escalation_ids")
-    def _compute_external_escalation_count(self):
-        counts = dict(
-            self.env["helpdesk.external.escalation"]._read_group(
-                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
-            )
-        )
-        for ticket in self:
-            ticket.external_escalation_count = counts.get(ticket._origin, 0)
-
-    def action_view_external_escalations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "etp_incident.helpdesk_external_escalation_action"
-        )
-        action["domain"] = [("ticket_id", "=", self.id)]
-        action["context"] = {"default_ticket_id": self.id}
-        return action
+    # ------------------------------------------------------------------
+    # External escalations
+    # ------------------------------------------------------------------
 
     def _etp_sync_external_pause(self):
         """Keep each ticket in the waiting-for-external-party stage while one
@@ -334,29 +366,9 @@ class HelpdeskTicket(models.Model):
                 if previous:
                     ticket.write({"stage_id": previous.id})
 
-    # --- emergency cases (helper "case") ---
-
-    emergency_case_id = fields.Many2one(
-        "helpdesk.emergency.case",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-        help="The coordinated emergency case this ticket was opened for, one "
-        "ticket per affected organisation.",
-    )
-    # The link that makes the organisation's progress follow the ticket: a
-    # many2one on the ticket, so a stage change finds its line without a query.
-    emergency_case_line_id = fields.Many2one(
-        "helpdesk.emergency.case.line",
-        string="Emergency Case Organisation",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-    )
+    # ------------------------------------------------------------------
+    # Emergency cases
+    # ------------------------------------------------------------------
 
     def _etp_subscribe_created(self):
         """Followers of tickets created with ``tracking_disable``, as the mail
