@@ -11,5 +11,6 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket_consent
 from . import helpdesk_personal_data
+from . import helpdesk_personal_data_export
 from . import mail_mail
 from . import mail_template
