@@ -1,4 +1,6 @@
 from . import res_config_settings
+from . import helpdesk_incident_handoff
+from . import helpdesk_incident_public
 from . import helpdesk_incident
 from . import helpdesk_incident_subscription
 from . import helpdesk_incident_webhook

@@ -8,7 +8,8 @@ from markupsafe import escape
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
-from .helpdesk_incident import OPEN_STATES, SUBSCRIBED_STATES
+from .helpdesk_incident import SUBSCRIBED_STATES
+from .helpdesk_incident_public import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
