@@ -2,11 +2,14 @@ from . import res_config_settings
 from . import helpdesk_incident_handoff
 from . import helpdesk_incident_public
 from . import helpdesk_incident
+from . import helpdesk_incident_subscription_notice
 from . import helpdesk_incident_subscription
 from . import helpdesk_incident_webhook
+from . import helpdesk_incident_spike_detection
 from . import helpdesk_incident_spike
 from . import helpdesk_external_party
 from . import helpdesk_external_escalation
+from . import helpdesk_emergency_case_reminder
 from . import helpdesk_emergency_case
 from . import helpdesk_emergency_case_line
 from . import helpdesk_ticket
