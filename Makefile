@@ -15,10 +15,11 @@ run-prod:  ## the same in production mode: workers, cron, gevent, behind nginx
 test:  ## lint, fresh database, the whole test suite
 	@bash scripts/test.sh
 
-lint:  ## ruff (lint + format check) and pylint-odoo's mandatory checks
+lint:  ## ruff (lint + format check), pylint-odoo's mandatory checks, OCA's XML checks
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pylint --rcfile=.pylintrc-mandatory $(ADDONS)
+	$(VENV)/bin/oca-checks-odoo-module --no-verbose $(ADDONS)
 
 format:
 	$(VENV)/bin/ruff format .

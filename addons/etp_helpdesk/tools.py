@@ -29,3 +29,11 @@ def set_column_defaults(model, module):
                 value,
             )
         )
+
+
+def ticket_priorities(env):
+    """The ticket's priorities as its ``priority`` field lists them (from
+    helpdesk_mgmt), in the user's language: the selection of every other
+    field that holds a ticket priority (``selection=lambda self:
+    ticket_priorities(self.env)``)."""
+    return env["helpdesk.ticket"]._fields["priority"]._description_selection(env)

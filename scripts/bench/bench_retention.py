@@ -24,6 +24,8 @@ import sys
 import time
 from datetime import datetime
 
+from bench_db import open_registry
+
 NAME_PREFIX = "BENCH-RETENTION "
 CREATE_BATCH = 200
 CLOSED = datetime(2022, 3, 1, 9, 0)
@@ -44,26 +46,6 @@ def parse_args():
     if args.count < 1 or args.batch < 1:
         parser.error("N and BATCH must be positive")
     return args
-
-
-def boot(config_path, database):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(["-c", config_path, "--log-level=warn"])
-    config["db_name"] = database
-    import odoo.service.db
-
-    if not odoo.service.db.exp_db_exist(database):
-        print(f"creating {database} with the three addons (a few minutes)…", flush=True)
-        odoo.service.db._create_empty_database(database)
-        config["init"] = dict.fromkeys(
-            ["etp_helpdesk", "etp_escalation", "etp_incident"], 1
-        )
-        config["without_demo"] = "all"
-        odoo.modules.registry.Registry.new(database, update_module=True)
-        config["init"] = {}
-    return odoo.modules.registry.Registry(database)
 
 
 def seed(env, count):
@@ -177,7 +159,7 @@ def run_cron(env, batch):
 
 def main():
     args = parse_args()
-    registry = boot(args.config, args.database)
+    registry = open_registry(args.config, args.database)
     import odoo
 
     with registry.cursor() as cr:

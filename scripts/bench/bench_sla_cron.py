@@ -27,6 +27,8 @@ import re
 import sys
 import time
 
+from bench_db import open_registry
+
 BATCH = 1000
 ORM_BUDGET = 180.0  # seconds the ORM may spend creating tickets
 NAME_PREFIX = "BENCH "
@@ -52,24 +54,6 @@ def parse_args():
     if args.count < 1:
         parser.error("N must be positive")
     return args
-
-
-def boot(config_path, database):
-    import odoo
-    from odoo.tools import config
-
-    config.parse_config(["-c", config_path, "--log-level=warn"])
-    config["db_name"] = database
-    import odoo.service.db
-
-    if not odoo.service.db.exp_db_exist(database):
-        print(f"creating {database} with etp_escalation (a few minutes)…", flush=True)
-        odoo.service.db._create_empty_database(database)
-        config["init"] = dict.fromkeys(["etp_helpdesk", "etp_escalation"], 1)
-        config["without_demo"] = "all"
-        odoo.modules.registry.Registry.new(database, update_module=True)
-        config["init"] = {}
-    return odoo.modules.registry.Registry(database)
 
 
 def seed(env, count):
@@ -277,7 +261,9 @@ def main():
     args = parse_args()
     if "ODOO_RC" not in os.environ:
         os.environ["ODOO_RC"] = args.config
-    registry = boot(args.config, args.database)
+    registry = open_registry(
+        args.config, args.database, addons=("etp_helpdesk", "etp_escalation")
+    )
     from odoo import SUPERUSER_ID, api, fields
 
     with registry.cursor() as cr:

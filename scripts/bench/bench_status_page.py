@@ -32,6 +32,8 @@ import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 
+from bench_db import open_registry
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ODOO_SOURCE = os.environ.get("ODOO_SOURCE", "/opt/odoo-18.0")
 TITLE_PREFIX = "BENCH-STATUS "
@@ -70,21 +72,8 @@ def parse_args():
 def prepare(config_path, database):
     """Create the database if needed and make the bench incidents public."""
     import odoo
-    from odoo.tools import config
 
-    config.parse_config(["-c", config_path, "--log-level=warn"])
-    config["db_name"] = database
-    import odoo.service.db
-
-    if not odoo.service.db.exp_db_exist(database):
-        print(f"creating {database} with the three addons (a few minutes)…", flush=True)
-        odoo.service.db._create_empty_database(database)
-        config["init"] = dict.fromkeys(
-            ["etp_helpdesk", "etp_escalation", "etp_incident"], 1
-        )
-        config["without_demo"] = "all"
-    registry = odoo.modules.registry.Registry.new(database, update_module=True)
-    config["init"] = {}
+    registry = open_registry(config_path, database, update=True)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "en_US"})
         Incident = env["helpdesk.incident"].with_context(tracking_disable=True)

@@ -4,13 +4,16 @@
 A shift is the half-open interval ``[start, end)`` of two naive UTC datetimes
 (Odoo's storage). Shifts are planned in Moscow time (МСК, UTC+3, no DST); a
 shift whose end is not after its start on the clock face ends the next day, so
-«с 20:00 до 08:00» runs across midnight. No Odoo import here.
+«с 20:00 до 08:00» runs across midnight. Plain Python: the time-zone
+conversion is etp_helpdesk's (``lib/deadlines.py``), no model or database.
 """
 
-import zoneinfo
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-MSK = zoneinfo.ZoneInfo("Europe/Moscow")
+from odoo.addons.etp_helpdesk.lib import deadlines
+
+MSK = deadlines.MSK  # for callers of this module
+MSK_NAME = deadlines.MSK_NAME
 MAX_SHIFT = timedelta(hours=24)
 
 ROUND_ROBIN = "round_robin"
@@ -18,23 +21,14 @@ LEAST_LOADED = "least_loaded"
 METHODS = (ROUND_ROBIN, LEAST_LOADED)
 
 
-def _require_naive(dt):
-    if not isinstance(dt, datetime) or dt.tzinfo is not None:
-        raise ValueError("naive_datetime_expected")
-
-
 def msk_to_utc(dt_msk_naive):
-    """Moscow wall-clock time (naive) → naive UTC."""
-    _require_naive(dt_msk_naive)
-    moment = dt_msk_naive.replace(tzinfo=MSK).astimezone(timezone.utc)
-    return moment.replace(tzinfo=None)
+    """Moscow wall-clock time (naive) → naive UTC (``deadlines.to_utc_naive``)."""
+    return deadlines.to_utc_naive(dt_msk_naive, MSK_NAME)
 
 
 def utc_to_msk(dt_utc_naive):
     """Naive UTC → Moscow wall-clock time (naive)."""
-    _require_naive(dt_utc_naive)
-    moment = dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(MSK)
-    return moment.replace(tzinfo=None)
+    return deadlines.from_utc_naive(dt_utc_naive, MSK_NAME).replace(tzinfo=None)
 
 
 def parse_clock(value):
@@ -70,8 +64,8 @@ def check_shift(start, end):
 
     ``"end_not_after_start"`` or ``"too_long"`` (over :data:`MAX_SHIFT`).
     """
-    _require_naive(start)
-    _require_naive(end)
+    deadlines.require_naive(start)
+    deadlines.require_naive(end)
     if end <= start:
         return "end_not_after_start"
     if end - start > MAX_SHIFT:

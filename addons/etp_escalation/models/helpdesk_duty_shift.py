@@ -7,9 +7,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..lib import duty
+from odoo.addons.etp_helpdesk.lib import deadlines
 
-_MSK_FORMAT = "%d.%m.%Y %H:%M"
+from ..lib import duty
 
 
 class HelpdeskDutyShift(models.Model):
@@ -276,7 +276,7 @@ class HelpdeskDutyShift(models.Model):
 
     def _etp_msk(self, value):
         """A naive UTC datetime as Moscow time, e.g. ``24.11.2026 20:00``."""
-        return duty.utc_to_msk(value).strftime(_MSK_FORMAT) if value else ""
+        return deadlines.format_msk(value, "%(msk)s")
 
     @api.model
     def _etp_on_duty(self, teams, now=None):

@@ -7,17 +7,16 @@ from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import (
     AUDIENCES,
     SUPPORT_LINES,
 )
-from odoo.addons.etp_helpdesk.tools import set_column_defaults
+from odoo.addons.etp_helpdesk.tools import set_column_defaults, ticket_priorities
 
 from ..lib import sla as sla_rules
 
 ANY = [(sla_rules.ANY, "Any")]
-PRIORITY_CHOICES = [
-    ("0", "Low"),
-    ("1", "Medium"),
-    ("2", "High"),
-    ("3", "Very High"),
-]
+
+
+def _any_priority(self):
+    """Any, then the ticket's own priorities in the user's language."""
+    return [(sla_rules.ANY, self.env._("Any"))] + ticket_priorities(self.env)
 
 
 class HelpdeskSla(models.Model):
@@ -41,7 +40,7 @@ class HelpdeskSla(models.Model):
         help="Tickets of teams on this support line only, or any.",
     )
     priority = fields.Selection(
-        ANY + PRIORITY_CHOICES,
+        _any_priority,
         required=True,
         default=sla_rules.ANY,
         help="Tickets of this priority only, or any.",

@@ -11,8 +11,9 @@ from odoo.tools import SQL, split_every
 from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.etp_helpdesk.tools import ticket_priorities
+
 from ..lib import sla as sla_rules
-from .helpdesk_sla import PRIORITY_CHOICES
 
 # ticket fields that decide which SLA policies apply
 MATCH_FIELDS = {
@@ -57,7 +58,7 @@ class HelpdeskTicket(models.Model):
     procedure_deadline = fields.Datetime(index="btree_not_null")
     # SLA: the priority a person gave; the deadline rule never goes below it
     priority_manual = fields.Selection(
-        PRIORITY_CHOICES,
+        lambda self: ticket_priorities(self.env),
         string="Priority Set by Hand",
         readonly=True,
         copy=False,

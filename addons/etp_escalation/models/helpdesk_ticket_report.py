@@ -7,6 +7,7 @@ from odoo.addons.etp_helpdesk.models.helpdesk_ticket_team import (
     AUDIENCES,
     SUPPORT_LINES,
 )
+from odoo.addons.etp_helpdesk.tools import ticket_priorities
 
 # Aggregators this report adds to read_group (and so to its pivot, graph and
 # grouped list): exact percentiles computed by PostgreSQL for any grouping.
@@ -24,6 +25,7 @@ class HelpdeskTicketReport(models.Model):
 
     _name = "helpdesk.ticket.report"
     _description = "Helpdesk Ticket Analysis"
+    _inherit = ["helpdesk.ticket.link.mixin"]
     _auto = False
     _rec_name = "ticket_id"
     _order = "create_date desc, id desc"
@@ -73,8 +75,7 @@ class HelpdeskTicketReport(models.Model):
     category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
     channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
     priority = fields.Selection(
-        [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")],
-        readonly=True,
+        selection=lambda self: ticket_priorities(self.env), readonly=True
     )
     support_line = fields.Selection(SUPPORT_LINES, readonly=True)
     audience = fields.Selection(AUDIENCES, readonly=True)
@@ -244,15 +245,6 @@ class HelpdeskTicketReport(models.Model):
             first_response=first_response,
             resolution=resolution,
         )
-
-    def action_open_ticket(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "helpdesk.ticket",
-            "res_id": self.ticket_id.id,
-            "view_mode": "form",
-        }
 
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec != "__count":

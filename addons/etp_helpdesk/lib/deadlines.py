@@ -10,12 +10,12 @@ This is the one place that turns a deadline into text: «24.11.2026 02:50 МСК
 
 import re
 import zoneinfo
-from datetime import timedelta, timezone
-from types import MappingProxyType
+from datetime import datetime, timedelta, timezone
 
 UTC = timezone.utc
 
-MSK = zoneinfo.ZoneInfo("Europe/Moscow")
+MSK_NAME = "Europe/Moscow"
+MSK = zoneinfo.ZoneInfo(MSK_NAME)
 
 _FORMAT = "%d.%m.%Y %H:%M"
 
@@ -44,8 +44,9 @@ def _zone(tz_name):
     return zone
 
 
-def _require_naive(dt):
-    if dt.tzinfo is not None:
+def require_naive(dt):
+    """Raise ``ValueError`` unless ``dt`` is a naive datetime."""
+    if not isinstance(dt, datetime) or dt.tzinfo is not None:
         raise ValueError("naive_datetime_expected")
 
 
@@ -55,7 +56,7 @@ def to_utc_naive(dt_local_naive, tz_name):
     An empty ``tz_name`` means Moscow time. Raise ``ValueError`` for an unknown
     zone or an aware datetime.
     """
-    _require_naive(dt_local_naive)
+    require_naive(dt_local_naive)
     local = dt_local_naive.replace(tzinfo=_zone(tz_name))
     return local.astimezone(timezone.utc).replace(tzinfo=None)
 
@@ -66,7 +67,7 @@ def from_utc_naive(dt_utc_naive, tz_name):
     An empty ``tz_name`` means Moscow time. Raise ``ValueError`` for an unknown
     zone or an aware datetime.
     """
-    _require_naive(dt_utc_naive)
+    require_naive(dt_utc_naive)
     return dt_utc_naive.replace(tzinfo=timezone.utc).astimezone(_zone(tz_name))
 
 
@@ -80,7 +81,7 @@ def format_msk(dt_utc_naive, template=MSK_TEMPLATE):
     ``template`` (``%(msk)s`` is the date and time). Empty gives ``""``."""
     if not dt_utc_naive:
         return ""
-    _require_naive(dt_utc_naive)
+    require_naive(dt_utc_naive)
     moscow = dt_utc_naive.replace(tzinfo=UTC).astimezone(MSK)
     return template % {"msk": moscow.strftime(_FORMAT)}
 
@@ -152,7 +153,7 @@ def split_minutes(minutes):
 
 # Durations as people read and type them: «24 ч», «1 ч 30 мин», never «24,2».
 # The models pass the units (``%(n)s`` is the number) in the reader's language.
-DURATION_UNITS = MappingProxyType({"d": "%(n)s d", "h": "%(n)s h", "min": "%(n)s min"})
+DURATION_UNITS = {"d": "%(n)s d", "h": "%(n)s h", "min": "%(n)s min"}
 _UNIT_WORDS = {
     "d": ("d", "day", "days", "д", "дн", "день", "дня", "дней", "сут"),
     "h": ("h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"),
@@ -162,10 +163,11 @@ _UNIT_HOURS = {"d": 24.0, "h": 1.0, "min": 1.0 / 60}
 _DURATION_TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([^\W\d_]+)?\.?\s*")
 
 
-def format_duration(hours, units=DURATION_UNITS):
+def format_duration(hours, units=None):
     """``hours`` as «24 h», «1 h 30 min», «15 min», from two days on «3 d
     2 h», rounded to the minute, with the ``units`` (``d``, ``h``, ``min``:
-    ``"%(n)s h"``)."""
+    ``"%(n)s h"``; English by default)."""
+    units = units or DURATION_UNITS
     days, whole_hours, minutes = split_minutes(round(max(hours or 0.0, 0.0) * 60))
     if days == 1:
         days, whole_hours = 0, whole_hours + 24
@@ -179,10 +181,11 @@ def format_duration(hours, units=DURATION_UNITS):
     return " ".join(parts)
 
 
-def parse_duration(text, units=DURATION_UNITS):
+def parse_duration(text, units=None):
     """Hours of a duration typed by a person: «24», «24 ч», «1 ч 30 мин»,
     «90 min», «1.5 h» (a number alone is hours). The unit words are English,
     Russian or those of ``units``. Raise ``ValueError`` for anything else."""
+    units = units or DURATION_UNITS
     text = (text or "").strip().lower()
     if not text:
         raise ValueError("empty_duration")
@@ -207,7 +210,7 @@ def parse_duration(text, units=DURATION_UNITS):
     return hours
 
 
-def parse_durations(text, units=DURATION_UNITS):
+def parse_durations(text, units=None):
     """Hours of a list of durations separated by commas or semicolons:
     «24 ч, 2 ч, 30 мин» → ``[24.0, 2.0, 0.5]``; the bare «24,2» of the
     earlier form gives ``[24.0, 2.0]`` (a comma never is a decimal point

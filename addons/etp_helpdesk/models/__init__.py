@@ -8,7 +8,9 @@ from . import res_partner
 from . import helpdesk_ticket_team
 from . import helpdesk_playbook_step
 from . import helpdesk_ticket_category
+from . import helpdesk_ticket_link_mixin
 from . import helpdesk_ticket
+from . import helpdesk_ticket_web_form
 from . import helpdesk_ticket_child_mixin
 from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
@@ -18,5 +20,8 @@ from . import im_livechat_channel_rule
 from . import website
 from . import res_config_settings
 from . import helpdesk_personal_data_log
+from . import helpdesk_personal_data_retention
+from . import helpdesk_personal_data_anonymisation
 from . import helpdesk_personal_data
+from . import helpdesk_personal_data_export
 from . import helpdesk_ticket_stage

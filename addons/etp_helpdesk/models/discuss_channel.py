@@ -86,7 +86,7 @@ class DiscussChannel(models.Model):
             )
         vals = {
             "name": title or self._etp_default_ticket_title(visitor_messages),
-            "description": self._etp_livechat_transcript(messages),
+            "description": self._etp_livechat_transcript(),
             "channel_id": self.env.ref("etp_helpdesk.helpdesk_ticket_channel_chat").id,
             "partner_id": partner.id,
             "partner_name": partner.name or visitor_name,
@@ -258,34 +258,16 @@ class DiscussChannel(models.Model):
             visitor=self._etp_livechat_visitor_name(visitor_messages),
         )
 
-    def _etp_livechat_transcript(self, messages):
-        """The conversation as HTML: one paragraph per message with its author
-        and Moscow time; texts and names are escaped."""
-        rows = [
-            Markup("<p><i>%s</i></p>")
-            % self.env._(
-                "Live chat transcript (%(channel)s)",
-                channel=self.livechat_channel_id.name or self.display_name,
-            )
-        ]
-        for message in messages:
-            author = (
-                message.author_id.name
-                or message.author_guest_id.name
-                or self.anonymous_name
-                or self.env._("Visitor")
-            )
-            lines = html2plaintext(message.body or "").strip().splitlines()
-            lines += [
-                self.env._("[file: %(name)s]", name=attachment.name)
-                for attachment in message.attachment_ids
-            ]
-            rows.append(
-                Markup("<p><b>%(author)s</b> · %(date)s<br/>%(text)s</p>")
-                % {
-                    "author": author,
-                    "date": deadlines.format_deadline(message.date, False),
-                    "text": Markup("<br/>").join(lines),
-                }
-            )
-        return Markup("").join(rows)
+    def _etp_livechat_transcript(self):
+        """The chat for the ticket's description, as crm_livechat puts it on
+        a lead: im_livechat's own history («author: text» per message, texts
+        escaped), under a heading with the channel and the chat's Moscow
+        time span. The chat's files are copied to the ticket itself."""
+        dates = self.message_ids.mapped("date")
+        heading = self.env._(
+            "Live chat transcript (%(channel)s), %(start)s – %(end)s",
+            channel=self.livechat_channel_id.name or self.display_name,
+            start=deadlines.format_msk(min(dates), "%(msk)s") if dates else "",
+            end=deadlines.format_msk(max(dates)) if dates else "",
+        )
+        return Markup("<p><i>%s</i></p>") % heading + self._get_channel_history()

@@ -331,7 +331,9 @@ class TestTicketRetention(EtpRetentionCommon):
 
         with (
             patch.object(type(self.Service), "_etp_anonymise_ticket_related", related),
-            mute_logger("odoo.addons.etp_helpdesk.models.helpdesk_personal_data"),
+            mute_logger(
+                "odoo.addons.etp_helpdesk.models.helpdesk_personal_data_retention"
+            ),
         ):
             done, _remaining = self._run_cron(AFTER_TERM)
         self.assertEqual(done, 1)

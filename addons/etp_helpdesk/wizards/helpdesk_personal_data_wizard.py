@@ -74,7 +74,7 @@ class HelpdeskPersonalDataWizard(models.TransientModel):
         """Write the person's data into one ZIP file and offer it."""
         self.ensure_one()
         self._etp_check_request()
-        name, content, _log = self.env["helpdesk.personal.data"]._etp_export(
+        name, content, _log = self.env["helpdesk.personal.data.export"]._etp_export(
             self.partner_id, self.email, self.reference
         )
         self.write(

@@ -9,7 +9,7 @@ from odoo.http import request
 from odoo.addons.etp_helpdesk.controllers.portal import EtpCustomerPortalHelpdesk
 
 from ..lib import it_status, signature
-from ..models.helpdesk_incident import WEBHOOK_SECRET_PARAM
+from ..models.helpdesk_incident_handoff import WEBHOOK_SECRET_PARAM
 
 _logger = logging.getLogger(__name__)
 

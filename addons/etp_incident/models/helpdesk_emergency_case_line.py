@@ -6,7 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.etp_helpdesk.models.helpdesk_ticket import TZ_SOURCES
 
-from .helpdesk_emergency_case import format_hours, parse_reminder_hours
+from ..lib.reminders import format_hours, parse_reminder_hours
 
 LINE_STATUSES = [
     ("pending", "Pending"),
@@ -21,6 +21,7 @@ OPEN_STATUSES = ("pending", "instructions_sent", "in_progress")
 class HelpdeskEmergencyCaseLine(models.Model):
     _name = "helpdesk.emergency.case.line"
     _description = "Emergency Case Organisation"
+    _inherit = ["helpdesk.ticket.link.mixin"]
     _order = "case_id, sequence, id"
     _rec_name = "partner_id"
 
@@ -309,15 +310,6 @@ class HelpdeskEmergencyCaseLine(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
-
-    def action_open_ticket(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "helpdesk.ticket",
-            "res_id": self.ticket_id.id,
-            "view_mode": "form",
-        }
 
     # ------------------------------------------------------------------
     # Business methods

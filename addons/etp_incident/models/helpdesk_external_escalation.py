@@ -27,7 +27,12 @@ WAITING_STAGE_XMLID = "etp_escalation.helpdesk_ticket_stage_waiting_external"
 class HelpdeskExternalEscalation(models.Model):
     _name = "helpdesk.external.escalation"
     _description = "External Escalation"
-    _inherit = ["helpdesk.ticket.child.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "helpdesk.ticket.child.mixin",
+        "helpdesk.ticket.link.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "state_sequence, due_date, id desc"
     _rec_names_search = ["external_ref", "party_id", "ticket_id"]
     _check_company_auto = True
@@ -230,15 +235,6 @@ class HelpdeskExternalEscalation(models.Model):
 
     def action_reopen(self):
         self._etp_set_state("waiting", ["answered", "closed"])
-
-    def action_open_ticket(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "helpdesk.ticket",
-            "res_id": self.ticket_id.id,
-            "view_mode": "form",
-        }
 
     @api.model
     def _etp_check_ticket_open(self, tickets):

@@ -22,7 +22,7 @@ from odoo import api, fields, models
 
 from ..lib import signature
 from ..lib.backoff import backoff_seconds
-from .helpdesk_incident import WEBHOOK_SECRET_PARAM, WEBHOOK_URL_PARAM
+from .helpdesk_incident_handoff import WEBHOOK_SECRET_PARAM, WEBHOOK_URL_PARAM
 
 _logger = logging.getLogger(__name__)
 

@@ -2,7 +2,6 @@
 from odoo import models
 
 from .helpdesk_emergency_case_line import OPEN_STATUSES
-from .helpdesk_incident_subscription import CONSENT_SOURCE
 
 
 class HelpdeskPersonalData(models.AbstractModel):
@@ -72,18 +71,3 @@ class HelpdeskPersonalData(models.AbstractModel):
         subscriptions._etp_cancel()
         subscriptions._etp_anonymise()
         return result
-
-    def _etp_export_consent(self, consent):
-        """A consent to be told about an incident names the incident (its
-        public title, as the person saw it)."""
-        document = super()._etp_export_consent(consent)
-        if consent.source == CONSENT_SOURCE:
-            subscription = (
-                self.env["helpdesk.incident.subscription"]
-                .sudo()
-                .search([("consent_id", "=", consent.id)], limit=1)
-            )
-            document["incident"] = (
-                subscription._etp_public_title() if subscription else None
-            )
-        return document

@@ -11,8 +11,13 @@ NOTICE_GROUPS_KEY = "etp_incident_notice_groups"
 
 
 class HelpdeskTicket(models.Model):
+    """The ticket's side of etp_incident's three features: its incident (the
+    hand-off to IT and the resolution notices), its external escalations
+    (the SLA clock waits for them) and its emergency case."""
+
     _inherit = "helpdesk.ticket"
 
+    # --- incident ---
     incident_id = fields.Many2one(
         "helpdesk.incident",
         index=True,
@@ -24,21 +29,6 @@ class HelpdeskTicket(models.Model):
         string="Incident Status",
         groups="helpdesk_mgmt.group_helpdesk_user_own",
     )
-
-    def action_register_incident(self):
-        """Open the «Register incident» wizard for the selected tickets: it
-        creates an incident from them or links them to an open one."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "etp_incident.helpdesk_incident_register_wizard_action"
-        )
-        context = {"default_ticket_ids": self.ids}
-        if self.env.context.get("default_component"):
-            context["default_component"] = self.env.context["default_component"]
-        action["context"] = context
-        return action
-
-    # --- incident hand-off and linked tickets (helper "it") ---
-
     incident_notified_id = fields.Many2one(
         "helpdesk.incident",
         string="Requester Told About",
@@ -57,6 +47,51 @@ class HelpdeskTicket(models.Model):
         "not sent. Any other change of stage clears it.",
     )
 
+    # --- external escalations ---
+    external_escalation_ids = fields.One2many(
+        "helpdesk.external.escalation",
+        "ticket_id",
+        string="External Escalations",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+    external_escalation_count = fields.Integer(
+        compute="_compute_external_escalation_count",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+
+    # --- emergency cases ---
+    emergency_case_id = fields.Many2one(
+        "helpdesk.emergency.case",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="The coordinated emergency case this ticket was opened for, one "
+        "ticket per affected organisation.",
+    )
+    # The link that makes the organisation's progress follow the ticket: a
+    # many2one on the ticket, so a stage change finds its line without a query.
+    emergency_case_line_id = fields.Many2one(
+        "helpdesk.emergency.case.line",
+        string="Emergency Case Organisation",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+    )
+
+    @api.depends("external_escalation_ids")
+    def _compute_external_escalation_count(self):
+        counts = dict(
+            self.env["helpdesk.external.escalation"]._read_group(
+                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
+            )
+        )
+        for ticket in self:
+            ticket.external_escalation_count = counts.get(ticket._origin, 0)
+
     # etp_incident's create() and write() of tickets: hook further behaviour
     # on a ticket linked to an incident into _etp_incident_linked().
     @api.model_create_multi
@@ -74,6 +109,39 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         self.filtered(lambda t: t.incident_id.id != before[t.id])._etp_incident_linked()
         return result
+
+    def _track_template(self, changes):
+        """A ticket solved by its incident gets the resolution message, not
+        also the solved stage's "ticket closed" email."""
+        res = super()._track_template(changes)
+        if "stage_id" in res and self.solved_by_incident:
+            del res["stage_id"]
+        return res
+
+    def action_register_incident(self):
+        """Open the «Register incident» wizard for the selected tickets: it
+        creates an incident from them or links them to an open one."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "etp_incident.helpdesk_incident_register_wizard_action"
+        )
+        context = {"default_ticket_ids": self.ids}
+        if self.env.context.get("default_component"):
+            context["default_component"] = self.env.context["default_component"]
+        action["context"] = context
+        return action
+
+    def action_view_external_escalations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "etp_incident.helpdesk_external_escalation_action"
+        )
+        action["domain"] = [("ticket_id", "=", self.id)]
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Incident: hand-off and linked tickets, resolution notices
+    # ------------------------------------------------------------------
 
     def _etp_incident_linked(self):
         """The tickets were just linked to their incident: each gets its
@@ -118,7 +186,7 @@ class HelpdeskTicket(models.Model):
         is rendered as the mail template renders it (see
         ``mail.template._etp_render_body``). ``tracking`` maps ticket ids to
         tracking value commands kept with their comment (see
-        ``_etp_take_tracking``). The notice counts as the author's public
+        ``_etp_write_tracked_apart``). The notice counts as the author's public
         reply (first response), as with ``message_post``. Return the comments
         (sudo).
         """
@@ -221,24 +289,25 @@ class HelpdeskTicket(models.Model):
         tickets._etp_mark_operator_reply(author, comment)
         return messages
 
-    def _etp_take_tracking(self):
-        """Take the tracked changes of the tickets written in this
-        transaction, which Odoo would log at commit in one message per
-        ticket (and post the stage's email template): {ticket id: tracking
-        value commands}, to be kept with another message. Nothing is logged
-        for these tickets at commit any more."""
-        pending = self.env.cr.precommit.data.get(f"mail.tracking.{self._name}", {})
+    def _etp_write_tracked_apart(self, vals):
+        """Write ``vals`` on the tickets without Odoo's change message (the
+        write runs with ``mail_notrack``, so no message is logged at commit
+        and no stage email is sent for it) and return the tracked changes it
+        made, ``{ticket id: tracking value commands}``, for the caller to keep
+        with its own message (``_etp_post_notices(tracking=...)``)."""
         tracked = self.fields_get(
             self._track_get_fields(),
             attributes=("string", "type", "selection", "currency_field"),
         )
+        initial = {
+            ticket.id: {name: ticket[name] for name in tracked} for ticket in self
+        }
+        self.with_context(mail_notrack=True).write(vals)
         result = {}
         for ticket in self:
-            if pending.get(ticket.id):
-                commands = ticket._mail_track(tracked, pending[ticket.id])[1]
-                if commands:
-                    result[ticket.id] = commands
-        self._track_discard()
+            commands = ticket._mail_track(tracked, initial[ticket.id])[1]
+            if commands:
+                result[ticket.id] = commands
         return result
 
     def _etp_mark_operator_reply(self, author, subtype_id):
@@ -259,45 +328,9 @@ class HelpdeskTicket(models.Model):
             unanswered.write({"first_response_date": now})
             unanswered.ticket_sla_ids._etp_mark_first_response(now)
 
-    def _track_template(self, changes):
-        """A ticket solved by its incident gets the resolution message, not
-        also the solved stage's "ticket closed" email."""
-        res = super()._track_template(changes)
-        if "stage_id" in res and self.solved_by_incident:
-            del res["stage_id"]
-        return res
-
-    # --- spike detection and external escalations (helper "ext") ---
-
-    external_escalation_ids = fields.One2many(
-        "helpdesk.external.escalation",
-        "ticket_id",
-        string="External Escalations",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-    )
-    external_escalation_count = fields.Integer(
-        compute="_compute_external_escalation_count",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-    )
-
-    @api.depends("external_escalation_ids")
-    def _compute_external_escalation_count(self):
-        counts = dict(
-            self.env["helpdesk.external.escalation"]._read_group(
-                [("ticket_id", "in", self.ids)], ["ticket_id"], ["__count"]
-            )
-        )
-        for ticket in self:
-            ticket.external_escalation_count = counts.get(ticket._origin, 0)
-
-    def action_view_external_escalations(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "etp_incident.helpdesk_external_escalation_action"
-        )
-        action["domain"] = [("ticket_id", "=", self.id)]
-        action["context"] = {"default_ticket_id": self.id}
-        return action
+    # ------------------------------------------------------------------
+    # External escalations
+    # ------------------------------------------------------------------
 
     def _etp_sync_external_pause(self):
         """Keep each ticket in the waiting-for-external-party stage while one
@@ -333,29 +366,9 @@ class HelpdeskTicket(models.Model):
                 if previous:
                     ticket.write({"stage_id": previous.id})
 
-    # --- emergency cases (helper "case") ---
-
-    emergency_case_id = fields.Many2one(
-        "helpdesk.emergency.case",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-        help="The coordinated emergency case this ticket was opened for, one "
-        "ticket per affected organisation.",
-    )
-    # The link that makes the organisation's progress follow the ticket: a
-    # many2one on the ticket, so a stage change finds its line without a query.
-    emergency_case_line_id = fields.Many2one(
-        "helpdesk.emergency.case.line",
-        string="Emergency Case Organisation",
-        readonly=True,
-        copy=False,
-        index="btree_not_null",
-        ondelete="set null",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-    )
+    # ------------------------------------------------------------------
+    # Emergency cases
+    # ------------------------------------------------------------------
 
     def _etp_subscribe_created(self):
         """Followers of tickets created with ``tracking_disable``, as the mail

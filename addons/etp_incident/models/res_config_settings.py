@@ -5,7 +5,7 @@ from odoo import fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
-from .helpdesk_incident import (
+from .helpdesk_incident_handoff import (
     DEFAULT_IT_MAIL_ALERT_AFTER,
     IT_EMAIL_PARAM,
     IT_MAIL_ALERT_PARAM,

@@ -12,10 +12,9 @@ from odoo.tests import Form, new_test_user
 from odoo.tools import mute_logger
 
 from odoo.addons.etp_helpdesk.tests.common import EtpHelpdeskCommon
-from odoo.addons.etp_incident.models.helpdesk_emergency_case import (
-    HelpdeskEmergencyCase,
-    format_hours,
-    parse_reminder_hours,
+from odoo.addons.etp_incident.lib.reminders import format_hours, parse_reminder_hours
+from odoo.addons.etp_incident.models.helpdesk_emergency_case_reminder import (
+    HelpdeskEmergencyCaseReminder,
 )
 
 NOTICE = "0373100000124000789"
@@ -678,7 +677,7 @@ class TestEmergencyCaseReminders(EmergencyCaseCommon):
         healthy = self._case(orgs=self.orgs[2:4], contacts=self.contacts[2:4])
         broken.action_send_instructions()
         healthy.action_send_instructions()
-        send = HelpdeskEmergencyCase._etp_send_reminders
+        send = HelpdeskEmergencyCaseReminder._etp_send_reminders
 
         def send_or_fail(case, lines, now):
             if case == broken:
@@ -686,9 +685,12 @@ class TestEmergencyCaseReminders(EmergencyCaseCommon):
             return send(case, lines, now)
 
         with (
-            patch.object(HelpdeskEmergencyCase, "_etp_send_reminders", send_or_fail),
+            patch.object(
+                HelpdeskEmergencyCaseReminder, "_etp_send_reminders", send_or_fail
+            ),
             self.assertLogs(
-                "odoo.addons.etp_incident.models.helpdesk_emergency_case", "ERROR"
+                "odoo.addons.etp_incident.models.helpdesk_emergency_case_reminder",
+                "ERROR",
             ) as logs,
         ):
             self._run_cron(DEADLINE - timedelta(hours=3))

@@ -28,7 +28,7 @@ T0 = datetime(2026, 11, 24, 20, 5)  # 23:05 in Moscow
 MAIL_LOGGERS = (
     "odoo.addons.mail.models.mail_mail",
     "odoo.addons.base.models.ir_mail_server",
-    "odoo.addons.etp_incident.models.helpdesk_incident",
+    "odoo.addons.etp_incident.models.helpdesk_incident_handoff",
 )
 
 

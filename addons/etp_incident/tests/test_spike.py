@@ -174,7 +174,8 @@ class TestSpike(EtpHelpdeskCommon):
         params.set_param("etp_incident.spike_threshold", "много")
         self._tickets([0, 2, 4], category=self.other_category)
         with self.assertLogs(
-            "odoo.addons.etp_incident.models.helpdesk_incident_spike", "WARNING"
+            "odoo.addons.etp_incident.models.helpdesk_incident_spike_detection",
+            "WARNING",
         ) as logs:
             self.assertFalse(self._detect(T0 + timedelta(minutes=5)))
         self.assertIn("etp_incident.spike_threshold", logs.output[0])
@@ -327,7 +328,8 @@ class TestSpike(EtpHelpdeskCommon):
         with (
             patch.object(Spike, "_etp_notify_supervisors", notify_or_fail),
             self.assertLogs(
-                "odoo.addons.etp_incident.models.helpdesk_incident_spike", "ERROR"
+                "odoo.addons.etp_incident.models.helpdesk_incident_spike_detection",
+                "ERROR",
             ) as logs,
         ):
             created = self._detect(T0 + timedelta(minutes=11))

@@ -2,7 +2,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.helpdesk_incident import COMPONENTS, OPEN_STATES, SEVERITIES
+from ..models.helpdesk_incident import COMPONENTS, SEVERITIES
+from ..models.helpdesk_incident_public import OPEN_STATES
 
 
 class HelpdeskIncidentRegisterWizard(models.TransientModel):
