@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
-import pytest
+from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_escalation.lib import sla
 
@@ -22,200 +22,200 @@ CATEGORY_PATH = (20, 22)
 # ----------------------------------------------------------------------
 
 
-def test_most_specific_policy_wins():
-    generic = _policy(1)
-    audience = _policy(2, audience="supplier")
-    audience_line = _policy(3, audience="supplier", support_line="1")
-    urgent = _policy(4, priority="3")
-    assert sla.best_policies([generic, audience, audience_line]) == [audience_line]
-    # the priority beats audience and line together
-    assert sla.best_policies([generic, audience, audience_line, urgent]) == [urgent]
+@tagged("post_install", "-at_install", "etp_rules")
+class TestSlaRules(BaseCase):
+    def test_most_specific_policy_wins(self):
+        generic = _policy(1)
+        audience = _policy(2, audience="supplier")
+        audience_line = _policy(3, audience="supplier", support_line="1")
+        urgent = _policy(4, priority="3")
+        self.assertEqual(
+            sla.best_policies([generic, audience, audience_line]), [audience_line]
+        )
+        # the priority beats audience and line together
+        self.assertEqual(
+            sla.best_policies([generic, audience, audience_line, urgent]), [urgent]
+        )
 
+    def test_sub_category_beats_its_parent_and_the_line(self):
+        parent = _policy(1, category_ids=frozenset({20}))
+        child = _policy(2, category_ids=frozenset({22}))
+        line = _policy(3, support_line="1", audience="supplier")
+        self.assertEqual(
+            sla.best_policies([parent, child, line], CATEGORY_PATH), [child]
+        )
+        self.assertEqual(sla.best_policies([parent, line], CATEGORY_PATH), [parent])
 
-def test_sub_category_beats_its_parent_and_the_line():
-    parent = _policy(1, category_ids=frozenset({20}))
-    child = _policy(2, category_ids=frozenset({22}))
-    line = _policy(3, support_line="1", audience="supplier")
-    assert sla.best_policies([parent, child, line], CATEGORY_PATH) == [child]
-    assert sla.best_policies([parent, line], CATEGORY_PATH) == [parent]
+    def test_tie_goes_to_lower_sequence_else_both_apply(self):
+        first = _policy(5, audience="supplier", sequence=20)
+        second = _policy(6, audience="supplier", sequence=10)
+        self.assertEqual(sla.best_policies([first, second]), [second])
+        # equal in specificity and sequence: both apply, as in helpdesk_mgmt_sla
+        other = _policy(7, audience="supplier", sequence=10)
+        self.assertEqual(sla.best_policies([first, second, other]), [second, other])
 
+    def test_no_policy_gives_none(self):
+        self.assertEqual(sla.best_policies([], CATEGORY_PATH), [])
 
-def test_tie_goes_to_lower_sequence_else_both_apply():
-    first = _policy(5, audience="supplier", sequence=20)
-    second = _policy(6, audience="supplier", sequence=10)
-    assert sla.best_policies([first, second]) == [second]
-    # equal in specificity and sequence: both apply, as in helpdesk_mgmt_sla
-    other = _policy(7, audience="supplier", sequence=10)
-    assert sla.best_policies([first, second, other]) == [second, other]
+    def test_initial_state(self):
+        for kind, answered, reached, hold, expected in [
+            ("first_response", False, False, False, "in_progress"),
+            ("first_response", True, False, True, "accomplished"),
+            ("resolution", True, False, False, "in_progress"),
+            ("resolution", False, True, True, "accomplished"),
+            ("resolution", False, False, True, "on_hold"),
+        ]:
+            with self.subTest(kind=kind, answered=answered, reached=reached, hold=hold):
+                state = sla.initial_state(
+                    kind, answered=answered, reached=reached, hold=hold
+                )
+                self.assertEqual(state, expected)
 
+    def test_stage_reached(self):
+        self.assertTrue(sla.stage_reached(4, False, expected_sequence=4))
+        self.assertFalse(sla.stage_reached(3, True, expected_sequence=4))
+        # no stage in the policy: a closing stage
+        self.assertTrue(sla.stage_reached(1, True))
+        self.assertFalse(sla.stage_reached(9, False))
 
-def test_no_policy_gives_none():
-    assert sla.best_policies([], CATEGORY_PATH) == []
+    # ----------------------------------------------------------------------
+    # The clock
+    # ----------------------------------------------------------------------
 
+    def test_round_the_clock_calendar(self):
+        full = [(str(day), 0, 24) for day in range(7)]
+        self.assertTrue(sla.is_round_the_clock(full))
+        self.assertFalse(sla.is_round_the_clock(full[:6]))
+        office = [(str(day), 9, 18) for day in range(5)]
+        self.assertFalse(sla.is_round_the_clock(office))
+        split = [(str(d), 0, 12) for d in range(7)] + [
+            (str(d), 12, 24) for d in range(7)
+        ]
+        self.assertTrue(sla.is_round_the_clock(split))
+        overlapping = [(str(d), 0, 20) for d in range(7)] + [
+            (str(d), 10, 20) for d in range(7)
+        ]
+        self.assertFalse(sla.is_round_the_clock(overlapping))
 
-@pytest.mark.parametrize(
-    ("kind", "answered", "reached", "hold", "expected"),
-    [
-        ("first_response", False, False, False, "in_progress"),
-        ("first_response", True, False, True, "accomplished"),
-        ("resolution", True, False, False, "in_progress"),
-        ("resolution", False, True, True, "accomplished"),
-        ("resolution", False, False, True, "on_hold"),
-    ],
-)
-def test_initial_state(kind, answered, reached, hold, expected):
-    state = sla.initial_state(kind, answered=answered, reached=reached, hold=hold)
-    assert state == expected
+    def test_hours_between_and_add_hours(self):
+        self.assertEqual(sla.hours_between(NOW, NOW + timedelta(minutes=90)), 1.5)
+        self.assertEqual(sla.hours_between(NOW, NOW - timedelta(hours=1)), 0.0)
+        self.assertEqual(sla.hours_between(None, NOW), 0.0)
+        self.assertEqual(sla.add_hours(NOW, 0.25), NOW + timedelta(minutes=15))
 
+    def test_cap_deadline_by_procedure_deadline(self):
+        opened = NOW
+        deadline = NOW + timedelta(hours=2)
+        window = NOW + timedelta(minutes=10)
+        self.assertEqual(sla.cap_deadline(deadline, window, opened), window)
+        # a later procedure deadline does not extend the target
+        self.assertEqual(
+            sla.cap_deadline(deadline, NOW + timedelta(days=1), opened), deadline
+        )
+        # a procedure deadline already gone when the ticket opened caps nothing
+        self.assertEqual(
+            sla.cap_deadline(deadline, NOW - timedelta(hours=1), opened), deadline
+        )
+        self.assertEqual(sla.cap_deadline(deadline, None, opened), deadline)
 
-def test_stage_reached():
-    assert sla.stage_reached(4, False, expected_sequence=4)
-    assert not sla.stage_reached(3, True, expected_sequence=4)
-    # no stage in the policy: a closing stage
-    assert sla.stage_reached(1, True)
-    assert not sla.stage_reached(9, False)
+    def test_capped_warning_at_share_of_the_window(self):
+        opened = NOW
+        cap = NOW + timedelta(minutes=10)
+        late_warning = NOW + timedelta(hours=1)
+        self.assertEqual(
+            sla.capped_warning(late_warning, cap, opened, 0.8),
+            NOW + timedelta(minutes=8),
+        )
+        early = NOW + timedelta(minutes=2)
+        self.assertEqual(sla.capped_warning(early, cap, opened, 0.8), early)
 
+    def test_stage_transition(self):
+        for state, kind, deadline_delta, reached, hold, expected in [
+            ("in_progress", "resolution", 60, False, True, "on_hold"),
+            ("on_hold", "resolution", -60, False, False, "in_progress"),
+            ("in_progress", "resolution", 60, True, False, "accomplished"),
+            ("in_progress", "resolution", -1, True, False, "expired"),
+            ("in_progress", "resolution", -1, False, False, "expired"),
+            # a paused target's deadline is stale: closing it is on time
+            ("on_hold", "resolution", -60, True, True, "accomplished"),
+            ("expired", "resolution", 60, True, False, "expired"),
+            ("accomplished", "resolution", 60, False, False, "in_progress"),
+            ("accomplished", "resolution", 60, False, True, "on_hold"),
+            ("accomplished", "first_response", 60, False, False, "accomplished"),
+        ]:
+            with self.subTest(
+                state=state,
+                kind=kind,
+                deadline_delta=deadline_delta,
+                reached=reached,
+                hold=hold,
+            ):
+                result = sla.stage_transition(
+                    state,
+                    kind=kind,
+                    deadline=NOW + timedelta(minutes=deadline_delta),
+                    now=NOW,
+                    reached=reached,
+                    hold=hold,
+                )
+                self.assertEqual(result, expected)
 
-# ----------------------------------------------------------------------
-# The clock
-# ----------------------------------------------------------------------
+    def test_response_state(self):
+        self.assertEqual(
+            sla.response_state(NOW + timedelta(minutes=1), NOW), "accomplished"
+        )
+        self.assertEqual(sla.response_state(NOW - timedelta(minutes=1), NOW), "expired")
+        self.assertEqual(sla.response_state(None, NOW), "accomplished")
 
+    # ----------------------------------------------------------------------
+    # Deadline-aware priority
+    # ----------------------------------------------------------------------
 
-def test_round_the_clock_calendar():
-    full = [(str(day), 0, 24) for day in range(7)]
-    assert sla.is_round_the_clock(full)
-    assert not sla.is_round_the_clock(full[:6])
-    office = [(str(day), 9, 18) for day in range(5)]
-    assert not sla.is_round_the_clock(office)
-    split = [(str(d), 0, 12) for d in range(7)] + [(str(d), 12, 24) for d in range(7)]
-    assert sla.is_round_the_clock(split)
-    overlapping = [(str(d), 0, 20) for d in range(7)] + [
-        (str(d), 10, 20) for d in range(7)
-    ]
-    assert not sla.is_round_the_clock(overlapping)
+    def test_deadline_priority(self):
+        for minutes_left, expected in [
+            (10, "3"),
+            (60, "3"),
+            (61, "2"),
+            (24 * 60, "2"),
+            (24 * 60 + 1, None),
+            (0, None),
+            (-5, None),
+        ]:
+            with self.subTest(minutes_left=minutes_left):
+                deadline = NOW + timedelta(minutes=minutes_left)
+                self.assertEqual(sla.deadline_priority(deadline, NOW), expected)
 
+    def test_deadline_priority_without_deadline(self):
+        self.assertIsNone(sla.deadline_priority(None, NOW))
 
-def test_hours_between_and_add_hours():
-    assert sla.hours_between(NOW, NOW + timedelta(minutes=90)) == 1.5
-    assert sla.hours_between(NOW, NOW - timedelta(hours=1)) == 0.0
-    assert sla.hours_between(None, NOW) == 0.0
-    assert sla.add_hours(NOW, 0.25) == NOW + timedelta(minutes=15)
+    def test_custom_thresholds(self):
+        thresholds = sla.normalise_thresholds([(48, "2"), (2, "3")])
+        self.assertEqual(thresholds, ((2.0, "3"), (48.0, "2")))
+        self.assertEqual(
+            sla.deadline_priority(NOW + timedelta(hours=30), NOW, thresholds), "2"
+        )
+        self.assertEqual(
+            sla.deadline_priority(NOW + timedelta(hours=2), NOW, thresholds), "3"
+        )
 
+    def test_bad_thresholds_are_refused(self):
+        for thresholds in [[(0, "3")], [(-1, "3")], [(1, "9")], [(1, "2"), (24, "3")]]:
+            with self.subTest(thresholds=thresholds):
+                with self.assertRaises(ValueError):
+                    sla.normalise_thresholds(thresholds)
 
-def test_cap_deadline_by_procedure_deadline():
-    opened = NOW
-    deadline = NOW + timedelta(hours=2)
-    window = NOW + timedelta(minutes=10)
-    assert sla.cap_deadline(deadline, window, opened) == window
-    # a later procedure deadline does not extend the target
-    assert sla.cap_deadline(deadline, NOW + timedelta(days=1), opened) == deadline
-    # a procedure deadline already gone when the ticket opened caps nothing
-    assert sla.cap_deadline(deadline, NOW - timedelta(hours=1), opened) == deadline
-    assert sla.cap_deadline(deadline, None, opened) == deadline
+    def test_automatic_priority(self):
+        for manual, computed, expected in [
+            ("1", "3", "3"),
+            ("3", "2", "3"),  # never below the manual priority
+            ("2", None, "2"),
+            ("0", "2", "2"),
+        ]:
+            with self.subTest(manual=manual, computed=computed):
+                self.assertEqual(sla.automatic_priority(manual, computed), expected)
 
-
-def test_capped_warning_at_share_of_the_window():
-    opened = NOW
-    cap = NOW + timedelta(minutes=10)
-    late_warning = NOW + timedelta(hours=1)
-    assert sla.capped_warning(late_warning, cap, opened, 0.8) == NOW + timedelta(
-        minutes=8
-    )
-    early = NOW + timedelta(minutes=2)
-    assert sla.capped_warning(early, cap, opened, 0.8) == early
-
-
-@pytest.mark.parametrize(
-    ("state", "kind", "deadline_delta", "reached", "hold", "expected"),
-    [
-        ("in_progress", "resolution", 60, False, True, "on_hold"),
-        ("on_hold", "resolution", -60, False, False, "in_progress"),
-        ("in_progress", "resolution", 60, True, False, "accomplished"),
-        ("in_progress", "resolution", -1, True, False, "expired"),
-        ("in_progress", "resolution", -1, False, False, "expired"),
-        # a paused target's deadline is stale: closing it is on time
-        ("on_hold", "resolution", -60, True, True, "accomplished"),
-        ("expired", "resolution", 60, True, False, "expired"),
-        ("accomplished", "resolution", 60, False, False, "in_progress"),
-        ("accomplished", "resolution", 60, False, True, "on_hold"),
-        ("accomplished", "first_response", 60, False, False, "accomplished"),
-    ],
-)
-def test_stage_transition(state, kind, deadline_delta, reached, hold, expected):
-    result = sla.stage_transition(
-        state,
-        kind=kind,
-        deadline=NOW + timedelta(minutes=deadline_delta),
-        now=NOW,
-        reached=reached,
-        hold=hold,
-    )
-    assert result == expected
-
-
-def test_response_state():
-    assert sla.response_state(NOW + timedelta(minutes=1), NOW) == "accomplished"
-    assert sla.response_state(NOW - timedelta(minutes=1), NOW) == "expired"
-    assert sla.response_state(None, NOW) == "accomplished"
-
-
-# ----------------------------------------------------------------------
-# Deadline-aware priority
-# ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("minutes_left", "expected"),
-    [
-        (10, "3"),
-        (60, "3"),
-        (61, "2"),
-        (24 * 60, "2"),
-        (24 * 60 + 1, None),
-        (0, None),
-        (-5, None),
-    ],
-)
-def test_deadline_priority(minutes_left, expected):
-    deadline = NOW + timedelta(minutes=minutes_left)
-    assert sla.deadline_priority(deadline, NOW) == expected
-
-
-def test_deadline_priority_without_deadline():
-    assert sla.deadline_priority(None, NOW) is None
-
-
-def test_custom_thresholds():
-    thresholds = sla.normalise_thresholds([(48, "2"), (2, "3")])
-    assert thresholds == ((2.0, "3"), (48.0, "2"))
-    assert sla.deadline_priority(NOW + timedelta(hours=30), NOW, thresholds) == "2"
-    assert sla.deadline_priority(NOW + timedelta(hours=2), NOW, thresholds) == "3"
-
-
-@pytest.mark.parametrize(
-    "thresholds",
-    [[(0, "3")], [(-1, "3")], [(1, "9")], [(1, "2"), (24, "3")]],
-)
-def test_bad_thresholds_are_refused(thresholds):
-    with pytest.raises(ValueError):
-        sla.normalise_thresholds(thresholds)
-
-
-@pytest.mark.parametrize(
-    ("manual", "computed", "expected"),
-    [
-        ("1", "3", "3"),
-        ("3", "2", "3"),  # never below the manual priority
-        ("2", None, "2"),
-        ("0", "2", "2"),
-    ],
-)
-def test_automatic_priority(manual, computed, expected):
-    assert sla.automatic_priority(manual, computed) == expected
-
-
-def test_priority_rank_and_higher():
-    assert sla.priority_rank("3") > sla.priority_rank("0")
-    assert sla.priority_rank("bogus") == 0
-    assert sla.higher_priority("1", None, "2") == "2"
-    assert sla.higher_priority(None) is None
+    def test_priority_rank_and_higher(self):
+        self.assertGreater(sla.priority_rank("3"), sla.priority_rank("0"))
+        self.assertEqual(sla.priority_rank("bogus"), 0)
+        self.assertEqual(sla.higher_priority("1", None, "2"), "2")
+        self.assertIsNone(sla.higher_priority(None))

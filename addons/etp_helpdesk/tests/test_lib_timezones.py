@@ -2,7 +2,7 @@
 import zoneinfo
 from datetime import datetime, time, timedelta
 
-import pytest
+from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import deadlines, timezones
 
@@ -25,160 +25,160 @@ EVERYTHING = {
 }
 
 
-@pytest.mark.parametrize(
-    ("missing", "expected"),
-    [
-        ((), ("Asia/Omsk", "ticket")),
-        (("ticket_tz",), ("Asia/Irkutsk", "contact")),
-        (("ticket_tz", "contact_tz"), ("Asia/Vladivostok", "organisation")),
-        (
-            ("ticket_tz", "contact_tz", "organisation_tz"),
-            ("Asia/Yekaterinburg", "browser"),
-        ),
-        # the region of the address first...
-        (
-            ("ticket_tz", "contact_tz", "organisation_tz", "browser_tz"),
-            ("Europe/Kaliningrad", "region"),
-        ),
-        # ...else the region code of the KPP (54: Новосибирская область)...
-        (
-            ("ticket_tz", "contact_tz", "organisation_tz", "browser_tz", "state_code"),
-            ("Asia/Novosibirsk", "region"),
-        ),
-        # ...else of the INN (25: Приморский край)
-        (
+@tagged("post_install", "-at_install", "etp_rules")
+class TestTimezoneRules(BaseCase):
+    def test_resolve_each_step(self):
+        for missing, expected in [
+            ((), ("Asia/Omsk", "ticket")),
+            (("ticket_tz",), ("Asia/Irkutsk", "contact")),
+            (("ticket_tz", "contact_tz"), ("Asia/Vladivostok", "organisation")),
             (
-                "ticket_tz",
-                "contact_tz",
-                "organisation_tz",
-                "browser_tz",
-                "state_code",
-                "kpp",
+                ("ticket_tz", "contact_tz", "organisation_tz"),
+                ("Asia/Yekaterinburg", "browser"),
             ),
-            ("Asia/Vladivostok", "region"),
-        ),
-        (tuple(EVERYTHING), ("Europe/Moscow", "default")),
-    ],
-)
-def test_resolve_each_step(missing, expected):
-    values = {key: value for key, value in EVERYTHING.items() if key not in missing}
-    assert timezones.resolve(**values) == expected
+            # the region of the address first...
+            (
+                ("ticket_tz", "contact_tz", "organisation_tz", "browser_tz"),
+                ("Europe/Kaliningrad", "region"),
+            ),
+            # ...else the region code of the KPP (54: Новосибирская область)...
+            (
+                (
+                    "ticket_tz",
+                    "contact_tz",
+                    "organisation_tz",
+                    "browser_tz",
+                    "state_code",
+                ),
+                ("Asia/Novosibirsk", "region"),
+            ),
+            # ...else of the INN (25: Приморский край)
+            (
+                (
+                    "ticket_tz",
+                    "contact_tz",
+                    "organisation_tz",
+                    "browser_tz",
+                    "state_code",
+                    "kpp",
+                ),
+                ("Asia/Vladivostok", "region"),
+            ),
+            (tuple(EVERYTHING), ("Europe/Moscow", "default")),
+        ]:
+            with self.subTest(missing=missing):
+                values = {
+                    key: value
+                    for key, value in EVERYTHING.items()
+                    if key not in missing
+                }
+                self.assertEqual(timezones.resolve(**values), expected)
 
+    def test_resolve_nothing_is_moscow(self):
+        self.assertEqual(timezones.resolve(), ("Europe/Moscow", "default"))
 
-def test_resolve_nothing_is_moscow():
-    assert timezones.resolve() == ("Europe/Moscow", "default")
+    def test_resolve_skips_what_names_no_zone(self):
+        """A forged cookie or a broken setting falls through to the next step."""
+        for forged in ["Mars/Olympus", "../../etc/passwd", "Europe", "", "x" * 200, 42]:
+            with self.subTest(forged=forged):
+                self.assertEqual(
+                    timezones.resolve(ticket_tz=forged, browser_tz="Asia/Omsk"),
+                    ("Asia/Omsk", "browser"),
+                )
+                self.assertEqual(
+                    timezones.resolve(browser_tz=forged), ("Europe/Moscow", "default")
+                )
 
+    def test_zone_name(self):
+        self.assertEqual(timezones.zone_name("Asia/Vladivostok"), "Asia/Vladivostok")
+        for value in (None, False, "", "Mars/Olympus", "../etc/passwd", "Asia", 3):
+            self.assertIsNone(timezones.zone_name(value))
 
-@pytest.mark.parametrize(
-    "forged", ["Mars/Olympus", "../../etc/passwd", "Europe", "", "x" * 200, 42]
-)
-def test_resolve_skips_what_names_no_zone(forged):
-    """A forged cookie or a broken setting falls through to the next step."""
-    assert timezones.resolve(ticket_tz=forged, browser_tz="Asia/Omsk") == (
-        "Asia/Omsk",
-        "browser",
-    )
-    assert timezones.resolve(browser_tz=forged) == ("Europe/Moscow", "default")
+    # ----------------------------------------------------------------------
+    # Regions
+    # ----------------------------------------------------------------------
 
+    def test_region_zone(self):
+        for state_code, kpp, inn, expected in [
+            ("PRI", None, None, "Asia/Vladivostok"),
+            ("pri ", None, None, "Asia/Vladivostok"),
+            ("MOW", "540601001", "2536000000", "Europe/Moscow"),  # address first
+            (None, "540601001", "2536000000", "Asia/Novosibirsk"),  # then the KPP
+            (None, None, "2536000000", "Asia/Vladivostok"),
+            (None, None, "253600000000", "Asia/Vladivostok"),  # 12-digit INN
+            (None, None, "6658000000", "Asia/Yekaterinburg"),
+            (None, None, "3900000000", "Europe/Kaliningrad"),
+            (None, None, "4100000000", "Asia/Kamchatka"),
+            (None, None, "8700000000", "Asia/Anadyr"),
+            (None, None, "9705000000", "Europe/Moscow"),
+            (None, "997950001", "2536000000", "Asia/Vladivostok"),  # 99: no region
+            ("XX", None, "2536000000", "Asia/Vladivostok"),  # unknown region code
+            (None, None, "9900000000", None),
+            (None, None, "ab", None),
+            (None, None, "1", None),
+            (None, None, "٢٥٣٦", None),  # not ASCII digits
+            (None, None, None, None),
+        ]:
+            with self.subTest(state_code=state_code, kpp=kpp, inn=inn):
+                self.assertEqual(timezones.region_zone(state_code, kpp, inn), expected)
 
-def test_zone_name():
-    assert timezones.zone_name("Asia/Vladivostok") == "Asia/Vladivostok"
-    for value in (None, False, "", "Mars/Olympus", "../etc/passwd", "Asia", 3):
-        assert timezones.zone_name(value) is None
+    def test_region_table_is_complete_and_valid(self):
+        # Russia's 85 regions of ISO 3166-2:RU without the two of UA in the ISO
+        # standard: every code of Odoo's res.country.state for RU and ZAB, NEN.
+        self.assertEqual(len(timezones.REGION_ZONES), 83)
+        moment = datetime(2026, 11, 24, tzinfo=deadlines.UTC)
+        offsets = set()
+        for code, zone in timezones.REGION_ZONES.items():
+            offset = moment.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+            # from МСК−1 (Калининград) to МСК+9 (Чукотка, Камчатка)
+            self.assertTrue(timedelta(hours=2) <= offset <= timedelta(hours=12), code)
+            offsets.add(offset)
+        self.assertEqual(len(offsets), 11)  # the eleven time zones of Russia
+        for code, region in timezones.TAX_REGION_CODES.items():
+            self.assertIn(region, timezones.REGION_ZONES, code)
 
+    # ----------------------------------------------------------------------
+    # The requester's clock
+    # ----------------------------------------------------------------------
 
-# ----------------------------------------------------------------------
-# Regions
-# ----------------------------------------------------------------------
+    def test_local_time_and_night(self):
+        for tz_name, clock, night in [
+            ("Europe/Moscow", time(2, 20), True),
+            ("Europe/Kaliningrad", time(1, 20), True),
+            ("Asia/Yekaterinburg", time(4, 20), True),
+            ("Asia/Krasnoyarsk", time(6, 20), True),
+            ("Asia/Irkutsk", time(7, 20), True),
+            ("Asia/Yakutsk", time(8, 20), False),
+            ("Asia/Vladivostok", time(9, 20), False),
+            ("Asia/Kamchatka", time(11, 20), False),
+            ("", time(2, 20), True),  # no zone: Moscow
+            ("Mars/Olympus", time(2, 20), True),
+        ]:
+            with self.subTest(tz_name=tz_name, clock=clock, night=night):
+                local = timezones.local_time(NOW, tz_name)
+                self.assertEqual(local.time(), clock)
+                self.assertEqual(
+                    local.astimezone(deadlines.UTC).replace(tzinfo=None), NOW
+                )
+                self.assertIs(timezones.is_night(local), night)
 
+    def test_night_bounds(self):
+        for clock, night in [
+            (time(21, 59), False),
+            (time(22, 0), True),
+            (time(23, 59), True),
+            (time(0, 0), True),
+            (time(7, 59), True),
+            (time(8, 0), False),
+            (time(12, 0), False),
+        ]:
+            with self.subTest(clock=clock, night=night):
+                self.assertIs(timezones.is_night(clock), night)
+                self.assertIs(
+                    timezones.is_night(datetime.combine(datetime(2026, 11, 24), clock)),
+                    night,
+                )
 
-@pytest.mark.parametrize(
-    ("state_code", "kpp", "inn", "expected"),
-    [
-        ("PRI", None, None, "Asia/Vladivostok"),
-        ("pri ", None, None, "Asia/Vladivostok"),
-        ("MOW", "540601001", "2536000000", "Europe/Moscow"),  # address first
-        (None, "540601001", "2536000000", "Asia/Novosibirsk"),  # then the KPP
-        (None, None, "2536000000", "Asia/Vladivostok"),
-        (None, None, "253600000000", "Asia/Vladivostok"),  # 12-digit INN
-        (None, None, "6658000000", "Asia/Yekaterinburg"),
-        (None, None, "3900000000", "Europe/Kaliningrad"),
-        (None, None, "4100000000", "Asia/Kamchatka"),
-        (None, None, "8700000000", "Asia/Anadyr"),
-        (None, None, "9705000000", "Europe/Moscow"),
-        (None, "997950001", "2536000000", "Asia/Vladivostok"),  # 99: no region
-        ("XX", None, "2536000000", "Asia/Vladivostok"),  # unknown region code
-        (None, None, "9900000000", None),
-        (None, None, "ab", None),
-        (None, None, "1", None),
-        (None, None, "٢٥٣٦", None),  # not ASCII digits
-        (None, None, None, None),
-    ],
-)
-def test_region_zone(state_code, kpp, inn, expected):
-    assert timezones.region_zone(state_code, kpp, inn) == expected
-
-
-def test_region_table_is_complete_and_valid():
-    # Russia's 85 regions of ISO 3166-2:RU without the two of UA in the ISO
-    # standard: every code of Odoo's res.country.state for RU and ZAB, NEN.
-    assert len(timezones.REGION_ZONES) == 83
-    moment = datetime(2026, 11, 24, tzinfo=deadlines.UTC)
-    offsets = set()
-    for code, zone in timezones.REGION_ZONES.items():
-        offset = moment.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
-        # from МСК−1 (Калининград) to МСК+9 (Чукотка, Камчатка)
-        assert timedelta(hours=2) <= offset <= timedelta(hours=12), code
-        offsets.add(offset)
-    assert len(offsets) == 11  # the eleven time zones of Russia
-    for code, region in timezones.TAX_REGION_CODES.items():
-        assert region in timezones.REGION_ZONES, code
-
-
-# ----------------------------------------------------------------------
-# The requester's clock
-# ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("tz_name", "clock", "night"),
-    [
-        ("Europe/Moscow", time(2, 20), True),
-        ("Europe/Kaliningrad", time(1, 20), True),
-        ("Asia/Yekaterinburg", time(4, 20), True),
-        ("Asia/Krasnoyarsk", time(6, 20), True),
-        ("Asia/Irkutsk", time(7, 20), True),
-        ("Asia/Yakutsk", time(8, 20), False),
-        ("Asia/Vladivostok", time(9, 20), False),
-        ("Asia/Kamchatka", time(11, 20), False),
-        ("", time(2, 20), True),  # no zone: Moscow
-        ("Mars/Olympus", time(2, 20), True),
-    ],
-)
-def test_local_time_and_night(tz_name, clock, night):
-    local = timezones.local_time(NOW, tz_name)
-    assert local.time() == clock
-    assert local.astimezone(deadlines.UTC).replace(tzinfo=None) == NOW
-    assert timezones.is_night(local) is night
-
-
-@pytest.mark.parametrize(
-    ("clock", "night"),
-    [
-        (time(21, 59), False),
-        (time(22, 0), True),
-        (time(23, 59), True),
-        (time(0, 0), True),
-        (time(7, 59), True),
-        (time(8, 0), False),
-        (time(12, 0), False),
-    ],
-)
-def test_night_bounds(clock, night):
-    assert timezones.is_night(clock) is night
-    assert timezones.is_night(datetime.combine(datetime(2026, 11, 24), clock)) is night
-
-
-def test_local_time_wants_naive_utc():
-    with pytest.raises(ValueError, match="naive_datetime_expected"):
-        timezones.local_time(NOW.replace(tzinfo=deadlines.UTC), "Asia/Omsk")
+    def test_local_time_wants_naive_utc(self):
+        with self.assertRaisesRegex(ValueError, "naive_datetime_expected"):
+            timezones.local_time(NOW.replace(tzinfo=deadlines.UTC), "Asia/Omsk")
