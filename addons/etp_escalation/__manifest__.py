@@ -22,6 +22,7 @@
         "views/helpdesk_ticket_escalation_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/helpdesk_ticket_category_views.xml",
+        "views/helpdesk_ticket_stage_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_sla_views.xml",
         "views/helpdesk_duty_shift_views.xml",
@@ -38,6 +39,9 @@
         "demo/helpdesk_duty_shift_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "etp_escalation/static/src/backend/**/*",
+        ],
         "web.assets_tests": [
             "etp_escalation/static/tests/tours/**/*",
         ],

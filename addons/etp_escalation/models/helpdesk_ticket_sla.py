@@ -78,6 +78,18 @@ class HelpdeskTicketSla(models.Model):
         string="Deadline (MSK / requester)",
         compute="_compute_deadline_display",
     )
+    paused_hours = fields.Float(
+        string="Paused Before",
+        readonly=True,
+        copy=False,
+        help="Hours this target spent paused before its current state.",
+    )
+    paused_total = fields.Float(
+        string="Paused",
+        compute="_compute_paused_total",
+        help="Hours this target has been paused (the ticket waited for the "
+        "requester or a third party), the current pause included.",
+    )
 
     def init(self):
         result = super().init()
@@ -204,7 +216,12 @@ class HelpdeskTicketSla(models.Model):
         is met, a reopened target is warned again."""
         row = self.sudo().with_context(**{SLA_CLOCK: True})
         before, deadline = row.state, row.deadline
+        paused_since = row.last_state_date if before == sla_rules.ON_HOLD else None
         super(HelpdeskTicketSla, row)._stage_recompute()
+        if paused_since:  # the pause that ends now counts as paused time
+            row.paused_hours += sla_rules.hours_between(
+                paused_since, fields.Datetime.now()
+            )
         if before == sla_rules.EXPIRED:
             return
         stage = row.ticket_id.stage_id
@@ -238,6 +255,33 @@ class HelpdeskTicketSla(models.Model):
             (rows - late).write(
                 {"state": sla_rules.ACCOMPLISHED, "last_state_date": now}
             )
+
+    # ------------------------------------------------------------------
+    # The operator's queue and the ticket form
+    # ------------------------------------------------------------------
+
+    @api.depends("paused_hours", "state", "last_state_date")
+    def _compute_paused_total(self):
+        now = fields.Datetime.now()
+        for row in self:
+            current = (
+                sla_rules.hours_between(row.last_state_date, now)
+                if row.state == sla_rules.ON_HOLD
+                else 0.0
+            )
+            row.paused_total = row.paused_hours + current
+
+    def _etp_target_facts(self):
+        """This target as the queue's rules see it (``sla.TargetFacts``)."""
+        self.ensure_one()
+        return sla_rules.TargetFacts(
+            kind=self.target_kind,
+            state=self.state,
+            deadline=self.deadline or None,
+            warning_date=self.warning_date or None,
+            hours=self.hours,
+            consumed_time=self.consumed_time,
+        )
 
     # ------------------------------------------------------------------
     # Cron: warnings, breaches, escalation

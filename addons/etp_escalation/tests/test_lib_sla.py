@@ -219,3 +219,132 @@ class TestSlaRules(BaseCase):
         self.assertEqual(sla.priority_rank("bogus"), 0)
         self.assertEqual(sla.higher_priority("1", None, "2"), "2")
         self.assertIsNone(sla.higher_priority(None))
+
+
+# ----------------------------------------------------------------------
+# The operator's queue: the nearest deadline
+# ----------------------------------------------------------------------
+
+
+def _target(kind, state, deadline=None, warning=None, hours=1.0, consumed=0.0):
+    return sla.TargetFacts(
+        kind=kind,
+        state=state,
+        deadline=deadline,
+        warning_date=warning,
+        hours=hours,
+        consumed_time=consumed,
+    )
+
+
+@tagged("post_install", "-at_install", "etp_rules")
+class TestQueueRules(BaseCase):
+    def test_next_deadline_is_the_nearest_running_target(self):
+        response = _target(
+            sla.FIRST_RESPONSE,
+            sla.IN_PROGRESS,
+            NOW + timedelta(minutes=15),
+            NOW + timedelta(minutes=12),
+        )
+        resolution = _target(
+            sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=2), NOW
+        )
+        found = sla.next_deadline([resolution, response], closed=False, answered=False)
+        self.assertEqual(
+            found,
+            sla.NextDeadline(
+                deadline=NOW + timedelta(minutes=15),
+                warning=NOW + timedelta(minutes=12),
+                kind=sla.FIRST_RESPONSE,
+            ),
+        )
+        self.assertEqual(sla.queue_state(found, NOW), "on_track")
+        self.assertEqual(sla.queue_state(found, NOW + timedelta(minutes=13)), "warning")
+        self.assertEqual(
+            sla.queue_state(found, NOW + timedelta(minutes=15)), "breached"
+        )
+
+    def test_procedure_deadline_wins_when_it_comes_first(self):
+        resolution = _target(sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=8))
+        procedure = NOW + timedelta(hours=3)
+        found = sla.next_deadline(
+            [resolution],
+            closed=False,
+            answered=True,
+            procedure_deadline=procedure,
+            opened_at=NOW - timedelta(hours=1),
+        )
+        self.assertEqual(found.kind, sla.PROCEDURE)
+        self.assertEqual(found.deadline, procedure)
+        # a day before it, capped at the ticket's own opening: warning now
+        self.assertEqual(found.warning, procedure - timedelta(hours=24))
+        self.assertEqual(sla.queue_state(found, NOW), "warning")
+        # a resolution capped at the procedure deadline: the procedure is named
+        capped = _target(sla.RESOLUTION, sla.IN_PROGRESS, procedure, NOW)
+        found = sla.next_deadline(
+            [capped], closed=False, answered=True, procedure_deadline=procedure
+        )
+        self.assertEqual(found.kind, sla.PROCEDURE)
+
+    def test_procedure_deadline_gone_before_the_ticket_tells_nothing(self):
+        found = sla.next_deadline(
+            [],
+            closed=False,
+            answered=False,
+            procedure_deadline=NOW - timedelta(days=2),
+            opened_at=NOW - timedelta(days=1),
+        )
+        self.assertEqual(found, sla.NextDeadline())
+        self.assertIsNone(sla.queue_state(found, NOW))
+
+    def test_missed_targets_burn_until_done(self):
+        late_response = _target(
+            sla.FIRST_RESPONSE, sla.EXPIRED, NOW - timedelta(minutes=5)
+        )
+        late_resolution = _target(sla.RESOLUTION, sla.EXPIRED, NOW - timedelta(hours=1))
+        # not answered yet: the missed first response is the most urgent
+        found = sla.next_deadline(
+            [late_response, late_resolution], closed=False, answered=False
+        )
+        self.assertEqual(found.deadline, NOW - timedelta(hours=1))
+        self.assertEqual(sla.queue_state(found, NOW), "breached")
+        # answered late: the first response is over, the resolution still burns
+        found = sla.next_deadline([late_response], closed=False, answered=True)
+        self.assertEqual(found, sla.NextDeadline())
+        found = sla.next_deadline(
+            [late_response, late_resolution], closed=False, answered=True
+        )
+        self.assertEqual(found.kind, sla.RESOLUTION)
+        # met targets never count
+        met = _target(sla.RESOLUTION, sla.ACCOMPLISHED, NOW + timedelta(hours=1))
+        self.assertEqual(
+            sla.next_deadline([met], closed=False, answered=True), sla.NextDeadline()
+        )
+
+    def test_closed_ticket_has_no_deadline(self):
+        running = _target(sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=1))
+        found = sla.next_deadline(
+            [running], closed=True, answered=True, procedure_deadline=NOW
+        )
+        self.assertEqual(found, sla.NextDeadline())
+
+    def test_paused_ticket_keeps_its_time_left(self):
+        paused = _target(
+            sla.RESOLUTION,
+            sla.ON_HOLD,
+            NOW + timedelta(hours=5),
+            hours=2.0,
+            consumed=0.75,
+        )
+        found = sla.next_deadline([paused], closed=False, answered=True)
+        self.assertEqual(found, sla.NextDeadline(paused=True, paused_left=1.25))
+        self.assertEqual(sla.queue_state(found, NOW), "paused")
+        # the procedure deadline keeps running while the SLA waits
+        procedure = NOW + timedelta(days=3)
+        found = sla.next_deadline(
+            [paused], closed=False, answered=True, procedure_deadline=procedure
+        )
+        self.assertEqual(
+            (found.kind, found.paused, found.paused_left), (sla.PROCEDURE, True, 1.25)
+        )
+        self.assertEqual(sla.queue_state(found, NOW), "on_track")

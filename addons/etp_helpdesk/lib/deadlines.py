@@ -8,26 +8,13 @@ This is the one place that turns a deadline into text: «24.11.2026 02:50 МСК
 ``timezones.resolve``.
 """
 
+import re
 import zoneinfo
 from datetime import timedelta, timezone
 
 UTC = timezone.utc
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
-
-RUSSIAN_TIMEZONES = [
-    ("Europe/Kaliningrad", "МСК−1 Калининград"),
-    ("Europe/Moscow", "МСК Москва"),
-    ("Europe/Samara", "МСК+1 Самара"),
-    ("Asia/Yekaterinburg", "МСК+2 Екатеринбург"),
-    ("Asia/Omsk", "МСК+3 Омск"),
-    ("Asia/Krasnoyarsk", "МСК+4 Красноярск"),
-    ("Asia/Irkutsk", "МСК+5 Иркутск"),
-    ("Asia/Yakutsk", "МСК+6 Якутск"),
-    ("Asia/Vladivostok", "МСК+7 Владивосток"),
-    ("Asia/Magadan", "МСК+8 Магадан"),
-    ("Asia/Kamchatka", "МСК+9 Камчатка"),
-]
 
 _FORMAT = "%d.%m.%Y %H:%M"
 
@@ -160,3 +147,72 @@ def split_minutes(minutes):
     days, rest = divmod(int(minutes), 24 * 60)
     hours, rest = divmod(rest, 60)
     return days, hours, rest
+
+
+# Durations as people read and type them: «24 ч», «1 ч 30 мин», never «24,2».
+# The models pass the units (``%(n)s`` is the number) in the reader's language.
+DURATION_UNITS = {"d": "%(n)s d", "h": "%(n)s h", "min": "%(n)s min"}
+_UNIT_WORDS = {
+    "d": ("d", "day", "days", "д", "дн", "день", "дня", "дней", "сут"),
+    "h": ("h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"),
+    "min": ("m", "min", "mins", "minute", "minutes", "м", "мин", "минута", "минуты"),
+}
+_UNIT_HOURS = {"d": 24.0, "h": 1.0, "min": 1.0 / 60}
+_DURATION_TOKEN = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([^\W\d_]+)?\.?\s*")
+
+
+def format_duration(hours, units=DURATION_UNITS):
+    """``hours`` as «24 h», «1 h 30 min», «15 min», from two days on «3 d
+    2 h», rounded to the minute, with the ``units`` (``d``, ``h``, ``min``:
+    ``"%(n)s h"``)."""
+    days, whole_hours, minutes = split_minutes(round(max(hours or 0.0, 0.0) * 60))
+    if days == 1:
+        days, whole_hours = 0, whole_hours + 24
+    parts = []
+    if days:
+        parts.append(units["d"] % {"n": days})
+    if whole_hours:
+        parts.append(units["h"] % {"n": whole_hours})
+    if minutes or not parts:
+        parts.append(units["min"] % {"n": minutes})
+    return " ".join(parts)
+
+
+def parse_duration(text, units=DURATION_UNITS):
+    """Hours of a duration typed by a person: «24», «24 ч», «1 ч 30 мин»,
+    «90 min», «1.5 h» (a number alone is hours). The unit words are English,
+    Russian or those of ``units``. Raise ``ValueError`` for anything else."""
+    text = (text or "").strip().lower()
+    if not text:
+        raise ValueError("empty_duration")
+    words = {
+        unit: set(known) | {(units[unit] % {"n": ""}).strip().rstrip(".").lower()}
+        for unit, known in _UNIT_WORDS.items()
+    }
+    hours, position = 0.0, 0
+    while position < len(text):
+        match = _DURATION_TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise ValueError(f"not_a_duration: {text!r}")
+        number, word = float(match.group(1)), match.group(2)
+        if word is None:
+            unit = "h"
+        else:
+            unit = next((u for u, known in words.items() if word in known), None)
+            if unit is None:
+                raise ValueError(f"unknown_unit: {word!r}")
+        hours += number * _UNIT_HOURS[unit]
+        position = match.end()
+    return hours
+
+
+def parse_durations(text, units=DURATION_UNITS):
+    """Hours of a list of durations separated by commas or semicolons:
+    «24 ч, 2 ч, 30 мин» → ``[24.0, 2.0, 0.5]``; the bare «24,2» of the
+    earlier form gives ``[24.0, 2.0]`` (a comma never is a decimal point
+    here: «1.5 ч» or «1 ч 30 мин»)."""
+    return [
+        parse_duration(part, units)
+        for part in re.split(r"[,;]", text or "")
+        if part.strip()
+    ]

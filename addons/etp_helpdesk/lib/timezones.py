@@ -14,11 +14,19 @@ The rule, first answer wins:
    else from the region code in its KPP, else in its INN (first two digits);
 6. ``default``: Moscow time, the platform's clock.
 
+The zones a person picks from (``zone_choices``): Russia's eleven zones
+first, west to east, by their cities (Калининград … Камчатка) and their shift
+from Moscow; then Russia's other zones; then the rest of the world.
+
 No Odoo import here: the models pass plain values and get plain values back.
 """
 
+import functools
 import zoneinfo
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
+
+import pytz
+from babel.dates import get_timezone_location
 
 DEFAULT_TZ = "Europe/Moscow"
 
@@ -36,6 +44,28 @@ SOURCES = (
     SOURCE_REGION,
     SOURCE_DEFAULT,
 )
+
+# Russia's eleven time zones, west to east: (zone, hours from Moscow). The
+# models name them (translated): Калининград, Москва, … Камчатка.
+RUSSIA_ZONES = (
+    ("Europe/Kaliningrad", -1),
+    ("Europe/Moscow", 0),
+    ("Europe/Samara", 1),
+    ("Asia/Yekaterinburg", 2),
+    ("Asia/Omsk", 3),
+    ("Asia/Krasnoyarsk", 4),
+    ("Asia/Irkutsk", 5),
+    ("Asia/Yakutsk", 6),
+    ("Asia/Vladivostok", 7),
+    ("Asia/Magadan", 8),
+    ("Asia/Kamchatka", 9),
+)
+# The groups of ``zone_choices``, in their order.
+GROUP_RUSSIA = 0
+GROUP_RUSSIA_OTHER = 1
+GROUP_WORLD = 2
+GROUP_UNNAMED = 3
+MINUS = "\u2212"
 
 # Night at the requester's: a call-back waits till morning or is made on purpose.
 NIGHT_START = time(22, 0)
@@ -308,3 +338,76 @@ def is_night(moment):
     clock = moment.time() if isinstance(moment, datetime) else moment
     clock = clock.replace(tzinfo=None)
     return clock >= NIGHT_START or clock < NIGHT_END
+
+
+def _shift_text(offset):
+    """``timedelta(hours=3)`` → ``"+3"``, ``-timedelta(hours=5, minutes=30)``
+    → ``"−5:30"`` (a minus sign), zero → ``""``."""
+    minutes = int(offset.total_seconds()) // 60
+    if not minutes:
+        return ""
+    sign = "+" if minutes > 0 else MINUS
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours}:{rest:02d}" if rest else f"{sign}{hours}"
+
+
+def _offset(zone, moment):
+    return moment.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset() or timedelta(0)
+
+
+@functools.lru_cache(maxsize=16)
+def zone_choices(locale="en", day=None):
+    """Every IANA zone (as Odoo's ``_tz_get``), ordered for a person picking
+    one: ``(zone, group, city, shift)`` tuples.
+
+    - ``GROUP_RUSSIA``: Russia's eleven zones (``RUSSIA_ZONES``), west to
+      east; ``city`` is ``None`` (the models name them), ``shift`` the hours
+      from Moscow (``"−1"``, ``""``, ``"+9"``);
+    - ``GROUP_RUSSIA_OTHER``: Russia's other zones (Новосибирск, Чита…), by
+      shift from Moscow, then city (``locale``'s name, from CLDR);
+    - ``GROUP_WORLD``: the others by city, ``shift`` from UTC;
+    - ``GROUP_UNNAMED``: old aliases (``US/Aleutian``) and zones CLDR has no
+      ``locale`` name for (``Etc/GMT+5``, ``CET``), ``city`` ``None``, by
+      shift from UTC.
+
+    Offsets are those of ``day`` (a ``date``, today by default).
+    """
+    moment = datetime.combine(day or datetime.now(timezone.utc).date(), time(12))
+    moment = moment.replace(tzinfo=timezone.utc)
+    moscow = _offset(DEFAULT_TZ, moment)
+    main = dict(RUSSIA_ZONES)
+    russian = set(pytz.country_timezones.get("ru", ()))
+    foreign_locale = not locale.lower().startswith("en")
+    rows = []
+    for position, (zone, shift) in enumerate(RUSSIA_ZONES):
+        sign = "+" if shift > 0 else MINUS
+        rows.append(
+            (
+                (GROUP_RUSSIA, position),
+                (zone, GROUP_RUSSIA, None, "" if not shift else f"{sign}{abs(shift)}"),
+            )
+        )
+    for zone in pytz.all_timezones:
+        if zone in main:
+            continue
+        try:
+            city = get_timezone_location(zone, locale=locale, return_city=True)
+        except (LookupError, ValueError):
+            city = None
+        offset = _offset(zone, moment) if zone_name(zone) else timedelta(0)
+        raw = zone.rsplit("/", 1)[-1].replace("_", " ")
+        unnamed = (
+            not city
+            or zone not in pytz.common_timezones_set  # an old alias
+            or (foreign_locale and city in (raw, zone))
+            or city.startswith(("GMT", "UTC"))
+        )
+        if unnamed:
+            key, row = (GROUP_UNNAMED, offset, zone), (None, _shift_text(offset))
+        elif zone in russian:
+            key = (GROUP_RUSSIA_OTHER, offset, city.casefold(), zone)
+            row = (city, _shift_text(offset - moscow))
+        else:
+            key, row = (GROUP_WORLD, city.casefold(), zone), (city, _shift_text(offset))
+        rows.append((key, (zone, key[0], *row)))
+    return tuple(row for _key, row in sorted(rows, key=lambda r: r[0]))

@@ -7,8 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, formataddr, html2plaintext
 
-from odoo.addons.base.models.res_partner import _tz_get
-
 from ..lib import deadlines, extraction, identifiers, timezones
 from .helpdesk_ticket_consent import CONSENT_VERSION
 from .helpdesk_ticket_team import AUDIENCES
@@ -103,7 +101,7 @@ class HelpdeskTicket(models.Model):
         help="How close the procedure deadline of an open ticket is.",
     )
     requester_tz = fields.Selection(
-        _tz_get,
+        "_etp_tz_selection",
         string="Requester Time Zone",
         compute="_compute_requester_tz",
         inverse="_inverse_requester_tz",
@@ -113,7 +111,7 @@ class HelpdeskTicket(models.Model):
         "Moscow time. Clear it to go back to this rule.",
     )
     requester_tz_own = fields.Selection(
-        _tz_get,
+        "_etp_tz_selection",
         string="Time Zone Set on the Ticket",
         help="Set when an operator corrects the requester's time zone on the "
         "ticket; it wins over everything else.",
@@ -124,7 +122,7 @@ class HelpdeskTicket(models.Model):
         compute="_compute_requester_tz",
     )
     requester_browser_tz = fields.Selection(
-        _tz_get,
+        "_etp_tz_selection",
         string="Browser Time Zone",
         readonly=True,
         help="The time zone the requester's browser reported when they wrote "
@@ -330,6 +328,59 @@ class HelpdeskTicket(models.Model):
             if user.share or user._is_superuser():
                 defaults["user_id"] = False
         return defaults
+
+    @api.model
+    def _etp_tz_selection(self):
+        """Every time zone, Russia's first by their Russian names: «Москва
+        (МСК)», «Калининград (МСК−1)» … «Камчатка (МСК+9)», Russia's other
+        zones, then the world (see ``timezones.zone_choices``)."""
+        names = {
+            "Europe/Kaliningrad": self.env._("Kaliningrad"),
+            "Europe/Moscow": self.env._("Moscow"),
+            "Europe/Samara": self.env._("Samara"),
+            "Asia/Yekaterinburg": self.env._("Yekaterinburg"),
+            "Asia/Omsk": self.env._("Omsk"),
+            "Asia/Krasnoyarsk": self.env._("Krasnoyarsk"),
+            "Asia/Irkutsk": self.env._("Irkutsk"),
+            "Asia/Yakutsk": self.env._("Yakutsk"),
+            "Asia/Vladivostok": self.env._("Vladivostok"),
+            "Asia/Magadan": self.env._("Magadan"),
+            "Asia/Kamchatka": self.env._("Kamchatka"),
+        }
+        templates = {
+            timezones.GROUP_RUSSIA: self.env._("%(city)s (MSK%(shift)s)"),
+            timezones.GROUP_RUSSIA_OTHER: self.env._("%(city)s (MSK%(shift)s)"),
+            timezones.GROUP_WORLD: self.env._("%(city)s (UTC%(shift)s)"),
+            timezones.GROUP_UNNAMED: self.env._("Zone %(city)s (UTC%(shift)s)"),
+        }
+        today = fields.Datetime.now().date()
+        return [
+            (
+                zone,
+                templates[group]
+                % {
+                    "city": names.get(zone) or city or zone,
+                    "shift": shift,
+                },
+            )
+            for zone, group, city, shift in timezones.zone_choices(
+                self.env.lang or "en_US", today
+            )
+        ]
+
+    @api.model
+    def _etp_duration_units(self):
+        """The unit words of a duration in the user's language."""
+        return {
+            "d": self.env._("%(n)s d"),
+            "h": self.env._("%(n)s h"),
+            "min": self.env._("%(n)s min"),
+        }
+
+    @api.model
+    def _etp_format_duration(self, hours):
+        """«24 ч», «1 ч 30 мин», «15 мин» in the user's language."""
+        return deadlines.format_duration(hours, self._etp_duration_units())
 
     @api.model
     def _etp_format_deadline(self, value, tz_name, reader="requester"):

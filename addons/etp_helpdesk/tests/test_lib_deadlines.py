@@ -158,20 +158,6 @@ class TestDeadlineRules(BaseCase):
                 now = datetime(2026, 11, 23, 20, 0)
                 self.assertEqual(deadlines.minutes_left(now + delta, now), expected)
 
-    def test_russian_timezones(self):
-        names = [name for name, _label in deadlines.RUSSIAN_TIMEZONES]
-        self.assertEqual(len(names), 11)
-        self.assertEqual(names[1], "Europe/Moscow")
-        self.assertEqual(
-            dict(deadlines.RUSSIAN_TIMEZONES)["Asia/Vladivostok"], "МСК+7 Владивосток"
-        )
-        moment = datetime(2026, 11, 24, tzinfo=timezone.utc)
-        moscow_offset = moment.astimezone(deadlines.MSK).utcoffset()
-        for shift, (name, label) in enumerate(deadlines.RUSSIAN_TIMEZONES, start=-1):
-            offset = moment.astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
-            self.assertEqual(offset - moscow_offset, timedelta(hours=shift), name)
-            self.assertTrue(label.startswith("МСК"))
-
     def test_msk_shift(self):
         for tz_name, expected in [
             ("Europe/Moscow", ""),
@@ -204,3 +190,59 @@ class TestDeadlineRules(BaseCase):
     def test_split_minutes_refuses_a_negative_duration(self):
         with self.assertRaisesRegex(ValueError, "negative_duration"):
             deadlines.split_minutes(-1)
+
+
+# ----------------------------------------------------------------------
+# Durations: «24 ч», never «24,2»
+# ----------------------------------------------------------------------
+
+RU_UNITS = {"d": "%(n)s д", "h": "%(n)s ч", "min": "%(n)s мин"}
+
+
+@tagged("post_install", "-at_install", "etp_rules")
+class TestDurationRules(BaseCase):
+    def test_format_duration(self):
+        for hours, expected in [
+            (24, "24 ч"),
+            (47.5, "47 ч 30 мин"),
+            (48, "2 д"),
+            (23, "23 ч"),
+            (1.5, "1 ч 30 мин"),
+            (0.25, "15 мин"),
+            (5 / 60, "5 мин"),
+            (0, "0 мин"),
+            (74.5, "3 д 2 ч 30 мин"),
+            (None, "0 мин"),
+        ]:
+            with self.subTest(hours=hours):
+                self.assertEqual(deadlines.format_duration(hours, RU_UNITS), expected)
+
+    def test_parse_duration(self):
+        for text, expected in [
+            ("24", 24.0),
+            ("24 ч", 24.0),
+            ("1 ч 30 мин", 1.5),
+            ("90 мин", 1.5),
+            ("1.5 h", 1.5),
+            ("2 д", 48.0),
+            ("1 day 2 hours", 26.0),
+            ("15мин", 0.25),
+        ]:
+            with self.subTest(text=text):
+                self.assertAlmostEqual(
+                    deadlines.parse_duration(text, RU_UNITS), expected
+                )
+
+    def test_parse_duration_refuses(self):
+        for text in ["", "ч", "24 лет", "abc", "1,5 ч", "-2"]:
+            with self.subTest(text=text):
+                with self.assertRaises(ValueError):
+                    deadlines.parse_duration(text, RU_UNITS)
+
+    def test_parse_durations(self):
+        self.assertEqual(
+            deadlines.parse_durations("24 ч, 2 ч, 30 мин", RU_UNITS), [24, 2, 0.5]
+        )
+        self.assertEqual(deadlines.parse_durations("24,2"), [24.0, 2.0])
+        self.assertEqual(deadlines.parse_durations("1 д; 1 ч 30 мин"), [24.0, 1.5])
+        self.assertEqual(deadlines.parse_durations(" "), [])

@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
+
+import pytz
 
 from odoo.tests import BaseCase, tagged
 
@@ -182,3 +184,52 @@ class TestTimezoneRules(BaseCase):
     def test_local_time_wants_naive_utc(self):
         with self.assertRaisesRegex(ValueError, "naive_datetime_expected"):
             timezones.local_time(NOW.replace(tzinfo=deadlines.UTC), "Asia/Omsk")
+
+
+# ----------------------------------------------------------------------
+# The zones a person picks from
+# ----------------------------------------------------------------------
+
+DAY = datetime(2026, 11, 24).date()
+
+
+@tagged("post_install", "-at_install", "etp_rules")
+class TestZoneChoices(BaseCase):
+    def test_russia_zones_shift_from_moscow(self):
+        moment = datetime(2026, 11, 24, 12).replace(tzinfo=timezone.utc)
+        moscow = moment.astimezone(zoneinfo.ZoneInfo("Europe/Moscow")).utcoffset()
+        self.assertEqual(len(timezones.RUSSIA_ZONES), 11)
+        for zone, shift in timezones.RUSSIA_ZONES:
+            offset = moment.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+            self.assertEqual(offset - moscow, timedelta(hours=shift), zone)
+
+    def test_zone_choices_russia_first_then_the_world(self):
+        rows = timezones.zone_choices("ru_RU", DAY)
+        # every zone Odoo knows, once
+        self.assertEqual(sorted(zone for zone, *_ in rows), sorted(pytz.all_timezones))
+        # Russia's eleven zones first, west to east, shifts from Moscow
+        self.assertEqual(
+            [row[0] for row in rows[:11]], [z for z, _s in timezones.RUSSIA_ZONES]
+        )
+        self.assertEqual([row[3] for row in rows[:3]], ["\u22121", "", "+1"])
+        self.assertEqual(
+            rows[10], ("Asia/Kamchatka", timezones.GROUP_RUSSIA, None, "+9")
+        )
+        groups = [row[1] for row in rows]
+        self.assertEqual(groups, sorted(groups))
+        others = {row[0]: row for row in rows if row[1] == timezones.GROUP_RUSSIA_OTHER}
+        self.assertEqual(others["Asia/Novosibirsk"][2:], ("Новосибирск", "+4"))
+        world = {row[0]: row for row in rows if row[1] == timezones.GROUP_WORLD}
+        self.assertEqual(world["Asia/Almaty"][2], "Алматы")
+        self.assertEqual(world["Europe/Minsk"][2:], ("Минск", "+3"))
+        # no raw names among the named ones: those CLDR cannot name, and old
+        # aliases, come last (the models show their codes)
+        unnamed = {row[0] for row in rows if row[1] == timezones.GROUP_UNNAMED}
+        self.assertLessEqual({"Etc/GMT+5", "US/Aleutian", "CET"}, unnamed)
+        self.assertNotIn("Europe/Minsk", unnamed)
+
+    def test_zone_choices_in_english(self):
+        rows = timezones.zone_choices("en_US", DAY)
+        world = {row[0]: row[2] for row in rows if row[1] == timezones.GROUP_WORLD}
+        self.assertEqual(world["Asia/Almaty"], "Almaty")
+        self.assertEqual(world["Europe/Minsk"], "Minsk")

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
+from datetime import timedelta
 
 from freezegun import freeze_time
 
@@ -7,6 +8,8 @@ from odoo import Command, fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.bus.models.bus import TIMEOUT
 
 from .common import EtpHelpdeskCommon
 
@@ -634,10 +637,18 @@ class TestLivechatTour(HttpCase, EtpHelpdeskCommon):
         )
         self.assertEqual(len(conversation), 1)
         self.assertEqual(conversation.livechat_operator_id, operator.partner_id)
-        # the conversation as the operator's chat window opens it (Discuss
-        # would first show its default channel)
+        # The operator opens Discuss a minute later. Within TIMEOUT (50 s), a
+        # browser's first connection to the bus replays what was sent before
+        # (bus.bus._poll with last=0) over what Discuss has just loaded: the
+        # conversation as it was before the visitor's first message ("not
+        # pinned" for the operator) would send Discuss from the conversation
+        # being opened back to its first channel.
+        self.env.cr.execute(
+            "UPDATE bus_bus SET create_date = create_date - %s",
+            [timedelta(seconds=TIMEOUT + 10)],
+        )
         self.start_tour(
-            f"/odoo/discuss?active_id=discuss.channel_{conversation.id}",
+            "/odoo/discuss",
             "etp_helpdesk_livechat_operator_tour",
             login=operator.login,
         )

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
 from datetime import datetime
 
 from odoo.tests import Form
@@ -219,6 +220,41 @@ class TestRequesterTzRule(RequesterTzCommon):
             form.requester_tz = "Asia/Omsk"
             form.save()
         self.assertEqual(self._zone(ticket), ("Asia/Omsk", "ticket"))
+
+    def test_zones_are_picked_by_russian_names_russia_first(self):
+        """The operator picks the requester's zone among Russia's eleven, by
+        their cities, before the rest of the world (no «Africa/Abidjan»)."""
+        self._etp_speak_russian(self.operator)
+        Ticket = self.env["helpdesk.ticket"].with_user(self.operator)
+        fields = Ticket.with_context(lang="ru_RU").fields_get(
+            ["requester_tz", "requester_tz_own", "requester_browser_tz"],
+            ["selection"],
+        )
+        for name, description in fields.items():
+            labels = [label for _value, label in description["selection"]]
+            with self.subTest(field=name):
+                self.assertEqual(
+                    labels[:11],
+                    [
+                        "Калининград (МСК\u22121)",
+                        "Москва (МСК)",
+                        "Самара (МСК+1)",
+                        "Екатеринбург (МСК+2)",
+                        "Омск (МСК+3)",
+                        "Красноярск (МСК+4)",
+                        "Иркутск (МСК+5)",
+                        "Якутск (МСК+6)",
+                        "Владивосток (МСК+7)",
+                        "Магадан (МСК+8)",
+                        "Камчатка (МСК+9)",
+                    ],
+                )
+                self.assertIn("Новосибирск (МСК+4)", labels[11:30])
+                self.assertTrue(all(re.search("[А-Яа-я]", label) for label in labels))
+        # the values stay IANA zones: what the rule and the clock work with
+        ticket = self._ticket(partner_id=self.contact_far.id)
+        ticket.with_user(self.operator).requester_tz = "Asia/Kamchatka"
+        self.assertEqual(self._zone(ticket), ("Asia/Kamchatka", "ticket"))
 
     def test_query_count_is_flat(self):
         """The rule reads the contacts and organisations of a batch at once."""

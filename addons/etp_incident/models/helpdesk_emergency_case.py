@@ -147,6 +147,14 @@ class HelpdeskEmergencyCase(models.Model):
         help="Comma-separated hours before the deadline at which the "
         "organisations that have not finished get a reminder, e.g. 24,2.",
     )
+    reminder_points = fields.Char(
+        string="Reminders",
+        compute="_compute_reminder_points",
+        inverse="_inverse_reminder_points",
+        help="How long before the deadline the organisations that have not "
+        "finished get a reminder, separated by commas, e.g. «24 h, 2 h» or "
+        "«2 d, 6 h, 30 min».",
+    )
     sent_at = fields.Datetime(string="Instructions Sent", readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
     company_id = fields.Many2one(
@@ -226,6 +234,42 @@ class HelpdeskEmergencyCase(models.Model):
             case.total_count = total
             case.waived_count = waived
             case.progress = 100.0 * done / total if total else 0.0
+
+    @api.depends("reminder_hours")
+    @api.depends_context("lang")
+    def _compute_reminder_points(self):
+        Ticket = self.env["helpdesk.ticket"]
+        for case in self:
+            try:
+                points = parse_reminder_hours(case.reminder_hours)
+            except ValueError:
+                case.reminder_points = case.reminder_hours
+                continue
+            case.reminder_points = ", ".join(
+                Ticket._etp_format_duration(hours) for hours in points
+            )
+
+    def _inverse_reminder_points(self):
+        Ticket = self.env["helpdesk.ticket"]
+        units = Ticket._etp_duration_units()
+        for case in self:
+            try:
+                points = deadlines.parse_durations(case.reminder_points, units)
+                if not all(0 < hours <= MAX_REMINDER_HOURS for hours in points):
+                    raise ValueError("out_of_range")
+            except ValueError:
+                raise ValidationError(
+                    self.env._(
+                        "Reminders of %(case)s: give how long before the deadline, "
+                        "separated by commas, e.g. «%(example)s» (not «%(value)s»).",
+                        case=case.name,
+                        example=", ".join(
+                            Ticket._etp_format_duration(h) for h in (24, 2)
+                        ),
+                        value=case.reminder_points,
+                    )
+                ) from None
+            case.reminder_hours = format_hours(points)
 
     @api.depends("done_count", "total_count", "waived_count")
     def _compute_progress_display(self):

@@ -70,6 +70,7 @@ class HelpdeskEmergencyCaseLine(models.Model):
         store=True,
         index="btree_not_null",
     )
+    ticket_number = fields.Char(related="ticket_id.number", string="Child Ticket No.")
     ticket_stage_id = fields.Many2one(
         related="ticket_id.stage_id", string="Ticket Stage"
     )
@@ -97,6 +98,12 @@ class HelpdeskEmergencyCaseLine(models.Model):
         copy=False,
         help="Reminder points (hours before the deadline) already sent to this "
         "organisation; a point is never sent twice.",
+    )
+    reminder_sent_display = fields.Char(
+        string="Reminded Before the Deadline",
+        compute="_compute_reminder_sent_display",
+        help="Reminders already sent to this organisation, by how long before "
+        "the deadline.",
     )
     next_reminder_at = fields.Datetime(
         compute="_compute_next_reminder_at",
@@ -163,6 +170,16 @@ class HelpdeskEmergencyCaseLine(models.Model):
                 line.done_date = False
             elif not line.done_date:
                 line.done_date = now
+
+    @api.depends("reminder_sent_hours")
+    @api.depends_context("lang")
+    def _compute_reminder_sent_display(self):
+        Ticket = self.env["helpdesk.ticket"]
+        for line in self:
+            line.reminder_sent_display = ", ".join(
+                Ticket._etp_format_duration(hours)
+                for hours in sorted(line._etp_sent_hours(), reverse=True)
+            )
 
     @api.depends(
         "case_id.deadline", "case_id.reminder_hours", "status", "reminder_sent_hours"

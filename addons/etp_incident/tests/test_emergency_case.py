@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from lxml import etree
 from psycopg2 import IntegrityError
 
 from odoo import Command
@@ -491,6 +492,30 @@ class TestEmergencyCase(EmergencyCaseCommon):
         for bad in ("0", "-1", "inf", "nan", "1e9", "сутки"):
             with self.assertRaises(ValueError):
                 parse_reminder_hours(bad)
+
+    def test_reminders_read_and_typed_as_durations(self):
+        """«24,2» reads as 24.2 hours in Russian: the reminders are shown and
+        typed as durations, «24 ч, 2 ч»."""
+        self._etp_speak_russian(self.case_operator)
+        case = self._case(orgs=self.orgs[:1], contacts=self.contacts[:1])
+        case = case.with_user(self.case_operator).with_context(lang="ru_RU")
+        self.assertEqual(case.reminder_hours, "24,2")
+        self.assertEqual(case.reminder_points, "24 ч, 2 ч")
+        case.reminder_points = "2 дн., 6 ч, 30 мин"
+        self.assertEqual(case.reminder_hours, "48,6,0.5")
+        self.assertEqual(case._etp_reminder_points(), [48.0, 6.0, 0.5])
+        self.env.invalidate_all()
+        self.assertEqual(case.reminder_points, "2 дн., 6 ч, 30 мин")
+        with self.assertRaisesRegex(ValidationError, "«24 ч, 2 ч»"):
+            case.reminder_points = "завтра"
+        # the form shows them so (the stored «24,2» is kept out of sight)
+        form = etree.fromstring(
+            case.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertFalse(form.xpath("//field[@name='reminder_points'][@invisible]"))
+        self.assertEqual(
+            form.xpath("//field[@name='reminder_hours']")[0].get("invisible"), "1"
+        )
 
     def test_form_offers_the_contact_of_the_organisation(self):
         case_form = Form(

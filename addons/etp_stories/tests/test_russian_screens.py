@@ -45,9 +45,9 @@ MODELS = (
     "helpdesk.duty.shift",
 )
 VIEW_TYPES = ("form", "list", "kanban", "search")
-# Selections whose values are codes, not labels: the IANA time zones (Russia's
-# zones by their Russian names are item 6 of issue 10, a separate change).
-CODE_SELECTIONS = {"requester_tz", "requester_tz_own", "requester_browser_tz", "tz"}
+# Selections whose values are codes, not labels: Odoo's IANA time zones of a
+# partner (the requester's zone on a ticket is picked by Russian names).
+CODE_SELECTIONS = {"tz"}
 
 
 def english(texts):

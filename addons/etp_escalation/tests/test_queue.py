@@ -1,0 +1,559 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The operator's queue: own desks, the nearest deadline first (a stored,
+indexed field kept up to date with the SLA targets), the filters, and query
+counts of its list and kanban that do not grow with the rows shown."""
+
+from contextlib import ExitStack
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+from lxml import etree
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .test_sla import T0, EtpSlaCommon
+
+
+class EtpQueueCommon(EtpSlaCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a line-1 customer operator working on the customers' line-1 desk
+        cls.op_l1 = new_test_user(
+            cls.env,
+            login="etp-queue-l1",
+            name="Анна Лебедева",
+            groups="etp_escalation.group_etp_line1_customer",
+        )
+        # a line-2 customer operator: sees line 1 too, works on line 2
+        cls.op_l2 = new_test_user(
+            cls.env,
+            login="etp-queue-l2",
+            name="Дмитрий Орлов",
+            groups="etp_escalation.group_etp_line2_customer",
+        )
+        cls.supervisor = new_test_user(
+            cls.env,
+            login="etp-queue-supervisor",
+            name="Супервизор смены",
+            groups="etp_escalation.group_etp_supervisor",
+        )
+        cls.team_customer_l1.user_ids = [Command.link(cls.op_l1.id)]
+        cls.team_customer_l2.user_ids = [Command.link(cls.op_l2.id)]
+
+    def _reply(self, tickets, user):
+        for ticket in tickets:
+            ticket.with_user(user).message_post(
+                body="Ответ оператора",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+
+class TestNearestDeadline(EtpQueueCommon):
+    def test_stored_and_indexed_for_sql_sorting(self):
+        field = self.env["helpdesk.ticket"]._fields["sla_next_deadline"]
+        self.assertTrue(field.store)
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'helpdesk_ticket' "
+            "AND indexdef LIKE '%%(sla_next_deadline)%%'"
+        )
+        self.assertTrue(self.env.cr.fetchall(), "sla_next_deadline has no index")
+
+    def test_nearest_of_sla_and_procedure_deadline(self):
+        with self._at(T0, flush=True):
+            plain = self._customer_ticket(name="Без срока процедуры")
+            # the auction closes in 90 minutes: before the 2 h resolution
+            auction = self._customer_ticket(
+                name="Аукцион через полтора часа",
+                procedure_deadline=T0 + timedelta(minutes=90),
+            )
+            # the procedure deadline passed before the request: no urgency
+            late = self._customer_ticket(
+                name="Срок прошёл вчера",
+                procedure_deadline=T0 - timedelta(days=1),
+            )
+        self.assertRecordValues(
+            plain | auction | late,
+            [
+                {
+                    "sla_next_deadline": T0 + timedelta(minutes=15),
+                    "sla_next_warning": T0 + timedelta(minutes=12),
+                    "sla_next_kind": "first_response",
+                    "sla_paused": False,
+                },
+                {
+                    "sla_next_deadline": T0 + timedelta(minutes=15),
+                    "sla_next_warning": T0 + timedelta(minutes=12),
+                    "sla_next_kind": "first_response",
+                    "sla_paused": False,
+                },
+                {
+                    "sla_next_deadline": T0 + timedelta(minutes=15),
+                    "sla_next_warning": T0 + timedelta(minutes=12),
+                    "sla_next_kind": "first_response",
+                    "sla_paused": False,
+                },
+            ],
+        )
+        with self._at(T0 + timedelta(minutes=5), flush=True):
+            self._reply(plain | auction | late, self.op_l1)
+        # answered: the resolution (2 h), or the procedure deadline (90 min,
+        # a day before it is close already)
+        self.assertRecordValues(
+            plain | auction | late,
+            [
+                {
+                    "sla_next_deadline": T0 + timedelta(hours=2),
+                    "sla_next_kind": "resolution",
+                },
+                {
+                    "sla_next_deadline": T0 + timedelta(minutes=90),
+                    "sla_next_kind": "procedure",
+                },
+                {
+                    "sla_next_deadline": T0 + timedelta(hours=2),
+                    "sla_next_kind": "resolution",
+                },
+            ],
+        )
+
+    def test_queue_sorted_by_the_nearest_deadline_in_sql(self):
+        with self._at(T0, flush=True):
+            later = self._customer_ticket(name="Обычный")
+            sooner = self._customer_ticket(
+                name="Срочно", category_id=self.category_signature.id
+            )
+            closed = self._customer_ticket(name="Закрыт")
+            closed.stage_id = self.stage_done
+        with self._at(T0 + timedelta(minutes=1), flush=True):
+            self._reply(later | sooner, self.op_l1)
+        # a default view order the database sorts by (no Python sorting)
+        order = etree.fromstring(
+            self.env["helpdesk.ticket"].get_views([(False, "list")])["views"]["list"][
+                "arch"
+            ]
+        ).get("default_order")
+        self.assertTrue(order.startswith("sla_next_deadline"), order)
+        found = self.env["helpdesk.ticket"].search(
+            [("id", "in", (later | sooner | closed).ids)], order=order
+        )
+        # signature: 1 h resolution, before the customer's 2 h; closed last
+        self.assertEqual(found.ids, [sooner.id, later.id, closed.id])
+        self.assertFalse(closed.sla_next_deadline)
+
+    def test_kept_up_to_date_by_pause_breach_and_closing(self):
+        with self._at(T0, flush=True):
+            ticket = self._customer_ticket()
+        with self._at(T0 + timedelta(minutes=5), flush=True):
+            self._reply(ticket, self.op_l1)
+        with self._at(T0 + timedelta(minutes=30), flush=True):
+            ticket.stage_id = self.stage_wait_requester
+        # paused: no deadline runs, the time left is kept
+        self.assertRecordValues(
+            ticket,
+            [{"sla_next_deadline": False, "sla_paused": True, "sla_paused_left": 1.5}],
+        )
+        self.assertEqual(ticket.sla_queue_state, "paused")
+        with self._at(T0 + timedelta(minutes=90), flush=True):
+            ticket.stage_id = self.stage_in_progress
+        self.assertEqual(ticket.sla_next_deadline, T0 + timedelta(hours=3))
+        self.assertFalse(ticket.sla_paused)
+        resolution = self._row(ticket, "resolution")
+        self.assertAlmostEqual(resolution.paused_hours, 1.0, places=6)
+        # the cron marks the breach: the ticket still burns at the top
+        with self._at(T0 + timedelta(hours=3, minutes=1), flush=True):
+            self.env["helpdesk.ticket.sla"]._cron_check_sla()
+            self.env.flush_all()
+            self.assertEqual(resolution.state, "expired")
+            self.assertEqual(ticket.sla_next_deadline, T0 + timedelta(hours=3))
+            self.assertEqual(ticket.sla_queue_state, "breached")
+            ticket.stage_id = self.stage_done
+        self.assertFalse(ticket.sla_next_deadline)
+        self.assertFalse(ticket.sla_queue_state)
+
+
+class TestQueueFilters(EtpQueueCommon):
+    def test_burning_paused_unanswered_mine(self):
+        with self._at(T0, flush=True):
+            fresh = self._customer_ticket(name="Свежий")
+            close = self._customer_ticket(
+                name="Подпись", category_id=self.category_signature.id
+            )
+            breached = self._customer_ticket(name="Просрочен")
+            waiting = self._customer_ticket(name="Ждём заявителя")
+            mine = self._customer_ticket(name="Мой", user_id=self.op_l1.id)
+        all_ = fresh | close | breached | waiting | mine
+        with self._at(T0 + timedelta(minutes=1), flush=True):
+            self._reply(fresh | close | waiting | mine, self.op_l1)
+            waiting.stage_id = self.stage_wait_requester
+        # fresh: 2 h resolution, warning at 1 h 36 min; signature: 1 h,
+        # warning at 48 min; breached: first response missed at 15 min
+        with self._at(T0 + timedelta(minutes=50)):
+            Ticket = self.env["helpdesk.ticket"].with_user(self.op_l1)
+
+            def found(domain):
+                return Ticket.search([("id", "in", all_.ids), *domain])
+
+            self.assertEqual(
+                found([("sla_queue_state", "in", ["warning", "breached"])]),
+                close | breached,
+            )
+            self.assertEqual(breached.sla_queue_state, "breached")
+            self.assertEqual(close.sla_queue_state, "warning")
+            self.assertEqual(fresh.sla_queue_state, "on_track")
+            self.assertEqual(
+                found([("sla_queue_state", "=", "on_track")]), fresh | mine
+            )
+            self.assertEqual(
+                found([("sla_queue_state", "not in", ["on_track", "paused"])]),
+                close | breached,
+            )
+            self.assertEqual(
+                found([("sla_paused", "=", True), ("closed", "=", False)]), waiting
+            )
+            self.assertEqual(
+                found([("first_response_date", "=", False), ("closed", "=", False)]),
+                breached,
+            )
+            self.assertEqual(found([("user_id", "=", self.op_l1.id)]), mine)
+
+    def test_filters_are_in_the_search_view(self):
+        arch = etree.fromstring(
+            self.env["helpdesk.ticket"]
+            .with_user(self.op_l1)
+            .get_views([(False, "search")])["views"]["search"]["arch"]
+        )
+        names = {node.get("name") for node in arch.iter("filter")}
+        self.assertLessEqual(
+            {"is_my_desk", "burning", "mine", "unanswered", "sla_paused"}, names
+        )
+
+
+class TestMyDesks(EtpQueueCommon):
+    def test_operator_sees_own_desks_supervisor_all(self):
+        with self._at(T0, flush=True):
+            customer_l1 = self._customer_ticket(name="Заказчик, 1 линия")
+            customer_l2 = self._customer_ticket(
+                name="Заказчик, 2 линия", team_id=self.team_customer_l2.id
+            )
+            supplier = self._supplier_ticket(name="Поставщик")
+            assigned = self._customer_ticket(
+                name="Назначен на оператора 2 линии",
+                user_id=self.op_l2.id,
+            )
+        all_ = customer_l1 | customer_l2 | supplier | assigned
+        domain = [("id", "in", all_.ids), ("is_my_desk", "=", True)]
+        Ticket = self.env["helpdesk.ticket"]
+        self.assertEqual(
+            Ticket.with_user(self.op_l1).search(domain), customer_l1 | assigned
+        )
+        # line 2 may read line 1, but its own desk is line 2 (and its tickets)
+        self.assertEqual(
+            Ticket.with_user(self.op_l2).search(domain), customer_l2 | assigned
+        )
+        self.assertEqual(Ticket.with_user(self.supervisor).search(domain), all_)
+        not_mine = [("id", "in", all_.ids), ("is_my_desk", "=", False)]
+        self.assertEqual(Ticket.with_user(self.op_l2).search(not_mine), customer_l1)
+        self.assertTrue(customer_l1.with_user(self.op_l1).is_my_desk)
+        self.assertFalse(customer_l2.with_user(self.op_l1).is_my_desk)
+
+    def test_line1_desk_takes_unsorted_tickets(self):
+        unsorted = self._ticket(name="Аудитория неизвестна")
+        self.assertFalse(unsorted.team_id)
+        Ticket = self.env["helpdesk.ticket"]
+        domain = [("id", "=", unsorted.id), ("is_my_desk", "=", True)]
+        self.assertEqual(Ticket.with_user(self.op_l1).search(domain), unsorted)
+        self.assertFalse(Ticket.with_user(self.op_l2).search(domain))
+
+
+@tagged("post_install", "-at_install")
+class TestQueueScreens(EtpQueueCommon):
+    def test_queue_action_is_the_operators_main_screen(self):
+        action = self.env.ref("etp_escalation.helpdesk_ticket_action_queue")
+        self.assertEqual(action.path, "helpdesk")
+        context = action.context
+        self.assertIn("'search_default_is_my_desk': 1", context)
+        self.assertIn("'search_default_open': 1", context)
+        # the Helpdesk app opens on it: its first menu
+        root = self.env.ref("helpdesk_mgmt.helpdesk_ticket_main_menu")
+        menus = self.env["ir.ui.menu"].with_user(self.op_l1).load_menus(False)
+        first = min(
+            (menus[child] for child in menus[root.id]["children"]),
+            key=lambda menu: menu["sequence"],
+        )
+        self.assertEqual(first["action"], f"ir.actions.act_window,{action.id}")
+
+    def test_list_and_kanban_show_the_countdown_and_msk_deadline(self):
+        views = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.op_l1)
+            .get_views([(False, "list"), (False, "kanban"), (False, "form")])["views"]
+        )
+        for view_type in ("list", "kanban"):
+            arch = etree.fromstring(views[view_type]["arch"])
+            widgets = {
+                node.get("name"): node.get("widget") for node in arch.iter("field")
+            }
+            with self.subTest(view=view_type):
+                self.assertEqual(widgets.get("sla_next_deadline"), "etp_sla_countdown")
+                self.assertEqual(widgets.get("procedure_deadline"), "etp_msk_datetime")
+                self.assertTrue(
+                    arch.get("default_order", "").startswith("sla_next_deadline")
+                )
+        form = etree.fromstring(views["form"]["arch"])
+        # the SLA targets in full, not as cut-off tags
+        widgets = [node.get("widget") for node in form.iter("field")]
+        self.assertIn("etp_sla_targets", widgets)
+        self.assertNotIn(
+            "many2many_tags",
+            [
+                node.get("widget")
+                for node in form.iter("field")
+                if node.get("name") == "ticket_sla_ids"
+            ],
+        )
+        # the stages say whether they pause the SLA
+        self.assertEqual(
+            form.xpath("//header/field[@name='stage_id']")[0].get("widget"),
+            "etp_stage_statusbar",
+        )
+        # the form reads the ticket again after a reply: the SLA it shows
+        # (first response met) is never stale
+        self.assertEqual(form.xpath("//chatter")[0].get("reload_on_post"), "True")
+
+
+@tagged("post_install", "-at_install")
+class TestQueuePath(HttpCase):
+    def test_path_helpdesk_opens_the_queue(self):
+        """/odoo/helpdesk (the address testers are given): the web client
+        loads the action by its path."""
+        operator = new_test_user(
+            self.env,
+            login="etp-queue-path",
+            groups="etp_escalation.group_etp_line1_customer",
+        )
+        self.authenticate(operator.login, operator.login)
+        response = self.make_jsonrpc_request(
+            "/web/action/load", {"action_id": "helpdesk"}
+        )
+        self.assertEqual(response["res_model"], "helpdesk.ticket")
+        self.assertEqual(response["path"], "helpdesk")
+        self.assertIn("search_default_is_my_desk", response["context"])
+
+
+def _spec(model, arch, extra=()):
+    """The specification the web client reads a list or kanban with: every
+    field of the arch (relations with their display name), and the fields
+    the widgets need."""
+    fields = model.fields_get(attributes=["type"])
+    spec = {}
+    for node in etree.fromstring(arch).iter("field"):
+        name = node.get("name")
+        ftype = fields.get(name, {}).get("type")
+        if ftype == "many2one":
+            spec[name] = {"fields": {"display_name": {}}}
+        elif ftype in ("many2many", "one2many"):
+            spec[name] = {"fields": {"display_name": {}}}
+            if node.get("widget") == "many2many_tags":
+                spec[name]["fields"]["color"] = {}
+        elif ftype:
+            spec[name] = {}
+    for name in extra:
+        spec.setdefault(name, {})
+    return spec
+
+
+COUNTDOWN_FIELDS = (
+    "sla_next_warning",
+    "sla_next_kind",
+    "sla_paused",
+    "sla_paused_left",
+)
+
+
+@tagged("is_query_count")
+class TestQueueQueries(EtpQueueCommon):
+    """The queue's list and kanban read their page in a number of queries
+    that does not depend on the number of tickets shown."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        tag = cls.env["helpdesk.ticket.tag"].create({"name": "ЕИС", "color": 3})
+        partners = cls.env["res.partner"].create(
+            [
+                {"name": f"Заявитель {n}", "parent_id": cls.org_customer.id}
+                for n in range(8)
+            ]
+        )
+        with freeze_time(T0), patch.object(type(cls.env.cr), "now", lambda cr: T0):
+            cls.tickets = cls.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": partners[n % 8].id,
+                        "team_id": cls.team_customer_l1.id,
+                        "user_id": cls.op_l1.id if n % 3 else False,
+                        "procedure_number": f"03731000000{n:08d}",
+                        "procedure_deadline": T0 + timedelta(hours=n % 30 + 1),
+                        "category_id": cls.category_signature.id if n % 4 else False,
+                        "tag_ids": [Command.set(tag.ids)] if n % 2 else [],
+                    }
+                    for n in range(80)
+                ]
+            )
+            cls.tickets[::5].write({"stage_id": cls.stage_wait_requester.id})
+            cls.env.flush_all()
+
+    def _read_queries(self, read, limit, expected=None):
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        read(100)  # warm the caches (views, rules, translations)
+        self.env.invalidate_all()
+        with ExitStack() as stack:
+            if expected is not None:
+                stack.enter_context(self.assertQueryCount(expected))
+            stack.enter_context(patch("random.random", lambda: 1))
+            self.env.cr.flush()
+            before = self.cr.sql_log_count
+            records = read(limit)
+            count = self.cr.sql_log_count - before
+        self.assertEqual(len(records), limit)
+        return count
+
+    def _queue(self, view_type):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.op_l1)
+        view = Ticket.get_views([(False, view_type)])["views"][view_type]
+        arch = etree.fromstring(view["arch"])
+        spec = _spec(Ticket, view["arch"], COUNTDOWN_FIELDS)
+        order = arch.get("default_order")
+        domain = [("is_my_desk", "=", True), ("closed", "=", False)]
+
+        def read(limit):
+            result = Ticket.web_search_read(
+                domain, spec, order=order, limit=limit, count_limit=10001
+            )
+            return result["records"]
+
+        return read
+
+    def test_list_queries_do_not_grow_with_rows(self):
+        read = self._queue("list")
+        counts = {20: self._read_queries(read, 20)}
+        counts[80] = self._read_queries(read, 80, expected=counts[20])
+        self.assertEqual(counts[20], counts[80], counts)
+
+    def test_kanban_queries_do_not_grow_with_rows(self):
+        Ticket = self.env["helpdesk.ticket"].with_user(self.op_l1)
+        read_page = self._queue("kanban")
+
+        def read(limit):
+            # the columns (stages) with their counts, then a column's cards
+            Ticket.web_read_group(
+                [("is_my_desk", "=", True), ("closed", "=", False)],
+                ["stage_id"],
+                ["stage_id"],
+                lazy=True,
+            )
+            return read_page(limit)
+
+        counts = {20: self._read_queries(read, 20)}
+        counts[80] = self._read_queries(read, 80, expected=counts[20])
+        self.assertEqual(counts[20], counts[80], counts)
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestQueueTour(HttpCase, EtpQueueCommon):
+    """In a browser, in Russian (static/tests/tours/queue_tour.js)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._etp_speak_russian(cls.op_l2)
+        cls.op_l2.tz = "Europe/Moscow"
+        cls.breached = cls._customer_ticket_cls(
+            "Не открывается протокол подведения итогов", cls.team_customer_l2
+        )
+        cls.fresh = cls._customer_ticket_cls(
+            "Не приходит код подтверждения", cls.team_customer_l2
+        )
+        cls.other_desk = cls._customer_ticket_cls(
+            "Вопрос первой линии о банковской гарантии", cls.team_customer_l1
+        )
+        # the breached request missed its first response 10 minutes ago
+        now = fields.Datetime.now()
+        cls.breached.ticket_sla_ids.filtered(
+            lambda r: r.target_kind == "first_response"
+        ).write({"deadline": now - timedelta(minutes=10)})
+        cls.env.flush_all()
+
+    @classmethod
+    def _customer_ticket_cls(cls, name, team):
+        return cls.env["helpdesk.ticket"].create(
+            {
+                "name": name,
+                "description": "<p>Текст обращения</p>",
+                "partner_id": cls.contact_customer.id,
+                "team_id": team.id,
+            }
+        )
+
+    def test_queue_in_the_browser(self):
+        self.assertEqual(self.breached.sla_queue_state, "breached")
+        self.start_tour(
+            "/odoo/helpdesk", "etp_escalation_queue_tour", login=self.op_l2.login
+        )
+        self.assertTrue(self.fresh.first_response_date)
+
+    def test_dashboard_in_the_browser(self):
+        self.start_tour(
+            "/odoo/helpdesk-dashboard",
+            "etp_escalation_dashboard_tour",
+            login=self.op_l2.login,
+        )
+
+
+class TestDurationsOnScreens(EtpQueueCommon):
+    """Hours are shown as «24 ч», «1 ч 30 мин», never «24,2» or «24:00»."""
+
+    def test_hour_fields_use_the_duration_widget(self):
+        checks = {
+            "helpdesk.sla": ("first_response_time", "resolution_time"),
+            "helpdesk.duty.shift": ("duration",),
+            "helpdesk.ticket": ("hours", "paused_total", "consumed_time"),
+            "res.config.settings": (
+                "etp_priority_urgent_hours",
+                "etp_priority_high_hours",
+            ),
+        }
+        for model, names in checks.items():
+            Model = self.env[model]
+            types = [
+                view_type
+                for view_type in ("form", "list")
+                if self.env["ir.ui.view"].search_count(
+                    [("model", "=", model), ("type", "=", view_type)]
+                )
+            ]
+            views = Model.get_views([(False, t) for t in types])["views"]
+            found = set()
+            for view_type, view in views.items():
+                arch = etree.fromstring(view["arch"])
+                with self.subTest(model=model, view=view_type):
+                    self.assertFalse(
+                        arch.xpath("//field[@widget='float_time']"),
+                        "a duration shown as 24:00",
+                    )
+                for node in arch.iter("field"):
+                    if node.get("name") in names:
+                        self.assertEqual(
+                            node.get("widget"),
+                            "etp_duration",
+                            (model, node.get("name")),
+                        )
+                        found.add(node.get("name"))
+            self.assertEqual(found, set(names), model)
