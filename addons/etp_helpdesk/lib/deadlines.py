@@ -11,6 +11,7 @@ This is the one place that turns a deadline into text: «24.11.2026 02:50 МСК
 import re
 import zoneinfo
 from datetime import timedelta, timezone
+from types import MappingProxyType
 
 UTC = timezone.utc
 
@@ -151,7 +152,7 @@ def split_minutes(minutes):
 
 # Durations as people read and type them: «24 ч», «1 ч 30 мин», never «24,2».
 # The models pass the units (``%(n)s`` is the number) in the reader's language.
-DURATION_UNITS = {"d": "%(n)s d", "h": "%(n)s h", "min": "%(n)s min"}
+DURATION_UNITS = MappingProxyType({"d": "%(n)s d", "h": "%(n)s h", "min": "%(n)s min"})
 _UNIT_WORDS = {
     "d": ("d", "day", "days", "д", "дн", "день", "дня", "дней", "сут"),
     "h": ("h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"),
