@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -9,6 +9,13 @@ from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+
+
+class QueryCount:
+    """What ``EtpHelpdeskCommon._count_queries`` measured: ``count``, the
+    number of queries, set when its block ends."""
+
+    count = None
 
 
 class EtpHelpdeskCommon(BaseCommon):
@@ -79,6 +86,40 @@ class EtpHelpdeskCommon(BaseCommon):
             yield
             if flush:
                 self.env.flush_all()
+
+    @contextmanager
+    def _count_queries(self, expected=None, flush=True):
+        """The suite's one query-count harness: count the SQL queries of the
+        block as ``assertQueryCount`` counts them, and keep the figure, so that
+        a test compares the same work at two sizes::
+
+            with self._count_queries() as small:
+                ...  # 5 tickets
+            with self._count_queries(small.count) as large:
+                ...  # 50 tickets: fails if it takes more
+            self.assertEqual(small.count, large.count)
+
+        ``expected``: also ``assertQueryCount(expected)`` around the block.
+        ``flush``: flush the ORM and run the pre-commit hooks (tracking, bus
+        notifications) before the block and after it, so that the block pays
+        for what it left pending. The bus's random clean-up never runs
+        (``random.random`` patched, as ``assertQueryCount`` does). The figure
+        is in ``.count`` once the block is over."""
+        measured = QueryCount()
+        with ExitStack() as stack:
+            if expected is not None:
+                stack.enter_context(self.assertQueryCount(expected, flush=flush))
+            stack.enter_context(patch("random.random", lambda: 1))
+            self.env.user.mapped("login")  # read before counting, as there
+            if flush:
+                self.env.flush_all()
+                self.env.cr.flush()
+            before = self.cr.sql_log_count
+            yield measured
+            if flush:
+                self.env.flush_all()
+                self.env.cr.flush()
+            measured.count = self.cr.sql_log_count - before
 
     @classmethod
     def _etp_speak_russian(cls, users=None):
