@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_escalation.lib import sla
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 NOW = datetime(2026, 11, 23, 23, 10)  # 24.11.2026 02:10 MSK
 
@@ -57,19 +58,19 @@ class TestSlaRules(BaseCase):
     def test_no_policy_gives_none(self):
         self.assertEqual(sla.best_policies([], CATEGORY_PATH), [])
 
-    def test_initial_state(self):
-        for kind, answered, reached, hold, expected in [
+    @parametrize(
+        "kind, answered, reached, hold, expected",
+        [
             ("first_response", False, False, False, "in_progress"),
             ("first_response", True, False, True, "accomplished"),
             ("resolution", True, False, False, "in_progress"),
             ("resolution", False, True, True, "accomplished"),
             ("resolution", False, False, True, "on_hold"),
-        ]:
-            with self.subTest(kind=kind, answered=answered, reached=reached, hold=hold):
-                state = sla.initial_state(
-                    kind, answered=answered, reached=reached, hold=hold
-                )
-                self.assertEqual(state, expected)
+        ],
+    )
+    def test_initial_state(self, kind, answered, reached, hold, expected):
+        state = sla.initial_state(kind, answered=answered, reached=reached, hold=hold)
+        self.assertEqual(state, expected)
 
     def test_stage_reached(self):
         self.assertTrue(sla.stage_reached(4, False, expected_sequence=4))
@@ -129,8 +130,9 @@ class TestSlaRules(BaseCase):
         early = NOW + timedelta(minutes=2)
         self.assertEqual(sla.capped_warning(early, cap, opened, 0.8), early)
 
-    def test_stage_transition(self):
-        for state, kind, deadline_delta, reached, hold, expected in [
+    @parametrize(
+        "state, kind, deadline_delta, reached, hold, expected",
+        [
             ("in_progress", "resolution", 60, False, True, "on_hold"),
             ("on_hold", "resolution", -60, False, False, "in_progress"),
             ("in_progress", "resolution", 60, True, False, "accomplished"),
@@ -142,23 +144,20 @@ class TestSlaRules(BaseCase):
             ("accomplished", "resolution", 60, False, False, "in_progress"),
             ("accomplished", "resolution", 60, False, True, "on_hold"),
             ("accomplished", "first_response", 60, False, False, "accomplished"),
-        ]:
-            with self.subTest(
-                state=state,
-                kind=kind,
-                deadline_delta=deadline_delta,
-                reached=reached,
-                hold=hold,
-            ):
-                result = sla.stage_transition(
-                    state,
-                    kind=kind,
-                    deadline=NOW + timedelta(minutes=deadline_delta),
-                    now=NOW,
-                    reached=reached,
-                    hold=hold,
-                )
-                self.assertEqual(result, expected)
+        ],
+    )
+    def test_stage_transition(
+        self, state, kind, deadline_delta, reached, hold, expected
+    ):
+        result = sla.stage_transition(
+            state,
+            kind=kind,
+            deadline=NOW + timedelta(minutes=deadline_delta),
+            now=NOW,
+            reached=reached,
+            hold=hold,
+        )
+        self.assertEqual(result, expected)
 
     def test_response_state(self):
         self.assertEqual(
@@ -171,8 +170,9 @@ class TestSlaRules(BaseCase):
     # Deadline-aware priority
     # ----------------------------------------------------------------------
 
-    def test_deadline_priority(self):
-        for minutes_left, expected in [
+    @parametrize(
+        "minutes_left, expected",
+        [
             (10, "3"),
             (60, "3"),
             (61, "2"),
@@ -180,10 +180,11 @@ class TestSlaRules(BaseCase):
             (24 * 60 + 1, None),
             (0, None),
             (-5, None),
-        ]:
-            with self.subTest(minutes_left=minutes_left):
-                deadline = NOW + timedelta(minutes=minutes_left)
-                self.assertEqual(sla.deadline_priority(deadline, NOW), expected)
+        ],
+    )
+    def test_deadline_priority(self, minutes_left, expected):
+        deadline = NOW + timedelta(minutes=minutes_left)
+        self.assertEqual(sla.deadline_priority(deadline, NOW), expected)
 
     def test_deadline_priority_without_deadline(self):
         self.assertIsNone(sla.deadline_priority(None, NOW))
@@ -198,21 +199,25 @@ class TestSlaRules(BaseCase):
             sla.deadline_priority(NOW + timedelta(hours=2), NOW, thresholds), "3"
         )
 
-    def test_bad_thresholds_are_refused(self):
-        for thresholds in [[(0, "3")], [(-1, "3")], [(1, "9")], [(1, "2"), (24, "3")]]:
-            with self.subTest(thresholds=thresholds):
-                with self.assertRaises(ValueError):
-                    sla.normalise_thresholds(thresholds)
+    @parametrize(
+        "thresholds",
+        [[(0, "3")], [(-1, "3")], [(1, "9")], [(1, "2"), (24, "3")]],
+    )
+    def test_bad_thresholds_are_refused(self, thresholds):
+        with self.assertRaises(ValueError):
+            sla.normalise_thresholds(thresholds)
 
-    def test_automatic_priority(self):
-        for manual, computed, expected in [
+    @parametrize(
+        "manual, computed, expected",
+        [
             ("1", "3", "3"),
             ("3", "2", "3"),  # never below the manual priority
             ("2", None, "2"),
             ("0", "2", "2"),
-        ]:
-            with self.subTest(manual=manual, computed=computed):
-                self.assertEqual(sla.automatic_priority(manual, computed), expected)
+        ],
+    )
+    def test_automatic_priority(self, manual, computed, expected):
+        self.assertEqual(sla.automatic_priority(manual, computed), expected)
 
     def test_priority_rank_and_higher(self):
         self.assertGreater(sla.priority_rank("3"), sla.priority_rank("0"))

@@ -3,6 +3,7 @@ from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import anonymisation
 from odoo.addons.etp_helpdesk.lib.anonymisation import Redactor
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 MARKS = {
     "email": "[email]",
@@ -59,8 +60,9 @@ class TestAnonymisationRules(BaseCase):
         self.assertIn("Почта [email].", result)
         self.assertIn("С уважением, [имя] [имя]", result)
 
-    def test_phones_in_every_usual_shape(self):
-        for phone in [
+    @parametrize(
+        "phone",
+        [
             "+7 (916) 123-45-67",
             "+79161234567",
             "8 916 123 45 67",
@@ -69,14 +71,16 @@ class TestAnonymisationRules(BaseCase):
             "(495) 123-45-67",
             "+375 29 123 45 67",
             "916 123-45-67",
-        ]:
-            with self.subTest(phone=phone):
-                self.assertEqual(
-                    redact(f"Мой номер {phone}, звоните."), "Мой номер [тел], звоните."
-                )
+        ],
+    )
+    def test_phones_in_every_usual_shape(self, phone):
+        self.assertEqual(
+            redact(f"Мой номер {phone}, звоните."), "Мой номер [тел], звоните."
+        )
 
-    def test_identity_documents(self):
-        for text, expected in [
+    @parametrize(
+        "text, expected",
+        [
             ("СНИЛС 112-233-445 95", "СНИЛС [СНИЛС]"),
             ("снилс: 11223344595", "снилс: [СНИЛС]"),
             # valid check digits, no keyword: still a СНИЛС
@@ -91,12 +95,14 @@ class TestAnonymisationRules(BaseCase):
             ("карта 4276 3800 1234 5679", "карта [карта]"),
             # 16 digits that fail the Luhn check are not a card
             ("код 4276 3800 1234 5674", "код 4276 3800 1234 5674"),
-        ]:
-            with self.subTest(text=text):
-                self.assertEqual(redact(text), expected)
+        ],
+    )
+    def test_identity_documents(self, text, expected):
+        self.assertEqual(redact(text), expected)
 
-    def test_procurement_numbers_and_requisites_stay(self):
-        for text in [
+    @parametrize(
+        "text",
+        [
             "Извещение 0373100000124000456",
             "Закупка 32312345678",
             "ИНН 7707083893",
@@ -109,9 +115,10 @@ class TestAnonymisationRules(BaseCase):
             "Номер процедуры 1234567",
             # a 10-digit ИНН that also looks like a phone number
             "ИНН 4345678901",
-        ]:
-            with self.subTest(text=text):
-                self.assertEqual(redact(text), text)
+        ],
+    )
+    def test_procurement_numbers_and_requisites_stay(self, text):
+        self.assertEqual(redact(text), text)
 
     def test_individual_inn_only_with_valid_check_digits(self):
         self.assertEqual(redact("ИНН 500100732259"), "ИНН [ИНН]")
@@ -123,8 +130,9 @@ class TestAnonymisationRules(BaseCase):
         self.assertEqual(redact("моб. 9161234567"), "моб. [тел]")
         self.assertEqual(redact("ИНН 9909123454"), "ИНН 9909123454")
 
-    def test_names_in_any_case(self):
-        for text, expected in [
+    @parametrize(
+        "text, expected",
+        [
             ("Спасибо, Ирина!", "Спасибо, [имя]!"),
             ("Передайте Ирине Смирновой", "Передайте [имя] [имя]"),
             ("звонила Смирнова И.", "звонила [имя] И."),
@@ -132,11 +140,10 @@ class TestAnonymisationRules(BaseCase):
             ("ИРИНА СМИРНОВА", "[имя] [имя]"),
             # other words that only begin like the name stay
             ("Ирис и смирение", "Ирис и смирение"),
-        ]:
-            with self.subTest(text=text):
-                self.assertEqual(
-                    redact(text, ["Ирина Смирнова", "Пётр Иванов"]), expected
-                )
+        ],
+    )
+    def test_names_in_any_case(self, text, expected):
+        self.assertEqual(redact(text, ["Ирина Смирнова", "Пётр Иванов"]), expected)
 
     def test_no_names_given_no_word_goes(self):
         self.assertEqual(redact("Ирина Смирнова"), "Ирина Смирнова")
@@ -168,17 +175,17 @@ class TestAnonymisationRules(BaseCase):
             anonymisation.redact_html("<p>a@b.ru</p>"), "<p>[email removed]</p>"
         )
 
-    def test_individual_entrepreneur(self):
-        for vat, ogrn, expected in [
+    @parametrize(
+        "vat, ogrn, expected",
+        [
             ("500100732259", False, True),
             (False, "304500116000157", True),
             ("7707083893", "1027700132195", False),
             (False, False, False),
-        ]:
-            with self.subTest(vat=vat, ogrn=ogrn):
-                self.assertIs(
-                    anonymisation.is_individual_entrepreneur(vat, ogrn), expected
-                )
+        ],
+    )
+    def test_individual_entrepreneur(self, vat, ogrn, expected):
+        self.assertIs(anonymisation.is_individual_entrepreneur(vat, ogrn), expected)
 
     def test_snils_check_digits(self):
         self.assertTrue(anonymisation.is_valid_snils("112-233-445 95"))

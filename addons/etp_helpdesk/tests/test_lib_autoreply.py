@@ -4,6 +4,7 @@ from email.message import Message
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import autoreply
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 
 def _headers(**values):
@@ -15,8 +16,9 @@ def _headers(**values):
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestAutoreplyRules(BaseCase):
-    def test_automatic(self):
-        for headers in [
+    @parametrize(
+        "headers",
+        [
             {"Auto_Submitted": "auto-replied"},
             {"Auto_Submitted": "auto-generated; owner-email=x@y.ru"},
             {"Precedence": "bulk"},
@@ -26,17 +28,21 @@ class TestAutoreplyRules(BaseCase):
                 "X_Auto_Response_Suppress": "All",
                 "X_MS_Exchange_Inbox_Rules_Loop": "a@b",
             },
-        ]:
-            with self.subTest(headers=headers):
-                self.assertTrue(autoreply.is_automatic(_headers(**headers)))
+        ],
+    )
+    def test_automatic(self, headers):
+        self.assertTrue(autoreply.is_automatic(_headers(**headers)))
 
-    def test_not_automatic(self):
-        for headers in [{}, {"Auto_Submitted": "no"}, {"Precedence": "first-class"}]:
-            with self.subTest(headers=headers):
-                self.assertFalse(autoreply.is_automatic(_headers(**headers)))
+    @parametrize(
+        "headers",
+        [{}, {"Auto_Submitted": "no"}, {"Precedence": "first-class"}],
+    )
+    def test_not_automatic(self, headers):
+        self.assertFalse(autoreply.is_automatic(_headers(**headers)))
 
-    def test_delivery_report(self):
-        for headers, email_from in [
+    @parametrize(
+        "headers, email_from",
+        [
             ({}, "MAILER-DAEMON@mx.example.ru"),
             ({}, "Mail Delivery System <mailer-daemon@mx.example.ru>"),
             ({}, "postmaster@mx.example.ru"),
@@ -49,20 +55,19 @@ class TestAutoreplyRules(BaseCase):
                 "robot@example.ru",
             ),
             ({"Content_Type": "message/delivery-status"}, "robot@example.ru"),
-        ]:
-            with self.subTest(headers=headers, email_from=email_from):
-                self.assertTrue(
-                    autoreply.is_delivery_report(_headers(**headers), email_from)
-                )
+        ],
+    )
+    def test_delivery_report(self, headers, email_from):
+        self.assertTrue(autoreply.is_delivery_report(_headers(**headers), email_from))
 
-    def test_not_a_delivery_report(self):
-        for headers, email_from in [
+    @parametrize(
+        "headers, email_from",
+        [
             ({}, "Ирина <smirnova@hospital1.example.ru>"),
             ({"Return_Path": "<smirnova@hospital1.example.ru>"}, "smirnova@h.ru"),
             ({"Content_Type": "text/plain; charset=utf-8"}, "postmaster-team@h.ru"),
             ({}, "daemon@h.ru"),
-        ]:
-            with self.subTest(headers=headers, email_from=email_from):
-                self.assertFalse(
-                    autoreply.is_delivery_report(_headers(**headers), email_from)
-                )
+        ],
+    )
+    def test_not_a_delivery_report(self, headers, email_from):
+        self.assertFalse(autoreply.is_delivery_report(_headers(**headers), email_from))

@@ -4,6 +4,7 @@ import base64
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import charsets
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 TEXT = "Добрый день! Не могу подать заявку на участие в аукционе."
 SHOUT = "НЕ МОГУ ПОДАТЬ ЗАЯВКУ, ПОМОГИТЕ"
@@ -16,8 +17,9 @@ def _word(text, charset, label=None):
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestCharsetRules(BaseCase):
-    def test_is_known_charset(self):
-        for charset, declared in [
+    @parametrize(
+        "charset, declared",
+        [
             ("unknown-8bit", False),
             ("x-unknown", False),
             ("", False),
@@ -26,12 +28,14 @@ class TestCharsetRules(BaseCase):
             ("windows-1251", True),
             ("koi8-r", True),
             ("cp1251", True),
-        ]:
-            with self.subTest(charset=charset, declared=declared):
-                self.assertIs(charsets.is_known_charset(charset), declared)
+        ],
+    )
+    def test_is_known_charset(self, charset, declared):
+        self.assertIs(charsets.is_known_charset(charset), declared)
 
-    def test_decode_best_effort_finds_the_charset(self):
-        for text, charset, expected in [
+    @parametrize(
+        "text, charset, expected",
+        [
             (TEXT, "utf-8", "utf-8"),
             (TEXT, "cp1251", "windows-1251"),
             (TEXT, "koi8-r", "koi8-r"),
@@ -40,11 +44,12 @@ class TestCharsetRules(BaseCase):
             ("Ошибка", "cp1251", "windows-1251"),
             ("Ошибка", "koi8-r", "koi8-r"),
             ("Plain ASCII text", "ascii", "utf-8"),
-        ]:
-            with self.subTest(text=text, charset=charset):
-                self.assertEqual(
-                    charsets.decode_best_effort(text.encode(charset)), (text, expected)
-                )
+        ],
+    )
+    def test_decode_best_effort_finds_the_charset(self, text, charset, expected):
+        self.assertEqual(
+            charsets.decode_best_effort(text.encode(charset)), (text, expected)
+        )
 
     def test_undecodable_bytes_are_replaced(self):
         text, used = charsets.decode_best_effort(b"Zayavka \x98\x81\x00\xff")
@@ -67,25 +72,27 @@ class TestCharsetRules(BaseCase):
                 charsets.russian_score(text.encode("cp1251").decode("koi8-r")), score
             )
 
-    def test_header_in_an_unknown_charset(self):
-        for raw in [
+    @parametrize(
+        "raw",
+        [
             _word("Не могу войти", "cp1251", "unknown-8bit"),
             _word("Не могу войти", "koi8-r", "x-unknown"),
             "Не могу войти".encode("cp1251").decode("ascii", "surrogateescape"),
-        ]:
-            with self.subTest(raw=raw):
-                self.assertEqual(
-                    charsets.decode_header_best_effort(raw), "Не могу войти"
-                )
+        ],
+    )
+    def test_header_in_an_unknown_charset(self, raw):
+        self.assertEqual(charsets.decode_header_best_effort(raw), "Не могу войти")
 
-    def test_header_that_needs_nothing(self):
-        for raw in [
+    @parametrize(
+        "raw",
+        [
             "Plain subject",
             "Не могу войти",
             _word("Не могу войти", "utf-8"),
             _word("Не могу войти", "cp1251", "windows-1251"),
             # raw UTF-8 (RFC 6532), which the email package reads right
             "Не могу войти".encode().decode("ascii", "surrogateescape"),
-        ]:
-            with self.subTest(raw=raw):
-                self.assertIsNone(charsets.decode_header_best_effort(raw))
+        ],
+    )
+    def test_header_that_needs_nothing(self, raw):
+        self.assertIsNone(charsets.decode_header_best_effort(raw))

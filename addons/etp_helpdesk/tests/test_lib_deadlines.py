@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import deadlines
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 UTC = deadlines.UTC  # datetime.UTC is Python 3.11+
 
@@ -17,8 +18,9 @@ class TestDeadlineRules(BaseCase):
     def test_msk_is_moscow(self):
         self.assertEqual(deadlines.MSK.key, "Europe/Moscow")
 
-    def test_to_utc_naive(self):
-        for local, tz_name, expected_utc in [
+    @parametrize(
+        "local, tz_name, expected_utc",
+        [
             (datetime(2026, 11, 24, 2, 20), "Europe/Moscow", DEADLINE_UTC),
             (datetime(2026, 11, 24, 9, 20), "Asia/Vladivostok", DEADLINE_UTC),
             (datetime(2026, 11, 24, 1, 20), "Europe/Kaliningrad", DEADLINE_UTC),
@@ -28,35 +30,40 @@ class TestDeadlineRules(BaseCase):
             (datetime(2026, 11, 23, 23, 20), "UTC", DEADLINE_UTC),
             # Summer time in Moscow before 2011: UTC+4.
             (datetime(2010, 7, 1, 12, 0), "Europe/Moscow", datetime(2010, 7, 1, 8, 0)),
-        ]:
-            with self.subTest(local=local, tz_name=tz_name):
-                result = deadlines.to_utc_naive(local, tz_name)
-                self.assertEqual(result, expected_utc)
-                self.assertIsNone(result.tzinfo)
+        ],
+    )
+    def test_to_utc_naive(self, local, tz_name, expected_utc):
+        result = deadlines.to_utc_naive(local, tz_name)
+        self.assertEqual(result, expected_utc)
+        self.assertIsNone(result.tzinfo)
 
-    def test_from_utc_naive(self):
-        for tz_name, expected_local in [
+    @parametrize(
+        "tz_name, expected_local",
+        [
             ("Europe/Moscow", datetime(2026, 11, 24, 2, 20)),
             ("Asia/Vladivostok", datetime(2026, 11, 24, 9, 20)),
             ("Europe/Samara", datetime(2026, 11, 24, 3, 20)),
             ("Europe/Kaliningrad", datetime(2026, 11, 24, 1, 20)),
             ("", datetime(2026, 11, 24, 2, 20)),
-        ]:
-            with self.subTest(tz_name=tz_name):
-                result = deadlines.from_utc_naive(DEADLINE_UTC, tz_name)
-                self.assertIsNotNone(result.tzinfo)
-                self.assertEqual(result.replace(tzinfo=None), expected_local)
-                self.assertEqual(
-                    result.astimezone(timezone.utc).replace(tzinfo=None), DEADLINE_UTC
-                )
+        ],
+    )
+    def test_from_utc_naive(self, tz_name, expected_local):
+        result = deadlines.from_utc_naive(DEADLINE_UTC, tz_name)
+        self.assertIsNotNone(result.tzinfo)
+        self.assertEqual(result.replace(tzinfo=None), expected_local)
+        self.assertEqual(
+            result.astimezone(timezone.utc).replace(tzinfo=None), DEADLINE_UTC
+        )
 
-    def test_conversions_reject_unknown_zone(self):
-        for tz_name in ["Mars/Olympus", "MSK", "../etc/passwd"]:
-            with self.subTest(tz_name=tz_name):
-                with self.assertRaisesRegex(ValueError, "unknown_timezone"):
-                    deadlines.to_utc_naive(datetime(2026, 11, 24, 2, 20), tz_name)
-                with self.assertRaisesRegex(ValueError, "unknown_timezone"):
-                    deadlines.from_utc_naive(DEADLINE_UTC, tz_name)
+    @parametrize(
+        "tz_name",
+        ["Mars/Olympus", "MSK", "../etc/passwd"],
+    )
+    def test_conversions_reject_unknown_zone(self, tz_name):
+        with self.assertRaisesRegex(ValueError, "unknown_timezone"):
+            deadlines.to_utc_naive(datetime(2026, 11, 24, 2, 20), tz_name)
+        with self.assertRaisesRegex(ValueError, "unknown_timezone"):
+            deadlines.from_utc_naive(DEADLINE_UTC, tz_name)
 
     def test_conversions_reject_aware_datetimes(self):
         aware = datetime(2026, 11, 24, 2, 20, tzinfo=deadlines.MSK)
@@ -65,8 +72,9 @@ class TestDeadlineRules(BaseCase):
         with self.assertRaisesRegex(ValueError, "naive_datetime_expected"):
             deadlines.from_utc_naive(aware, "Europe/Moscow")
 
-    def test_format_deadline(self):
-        for dt_utc, requester_tz, expected in [
+    @parametrize(
+        "dt_utc, requester_tz, expected",
+        [
             (
                 DEADLINE_UTC,
                 "Asia/Vladivostok",
@@ -110,11 +118,10 @@ class TestDeadlineRules(BaseCase):
             ),
             (False, "Asia/Vladivostok", ""),
             (None, "Asia/Vladivostok", ""),
-        ]:
-            with self.subTest(dt_utc=dt_utc, requester_tz=requester_tz):
-                self.assertEqual(
-                    deadlines.format_deadline(dt_utc, requester_tz), expected
-                )
+        ],
+    )
+    def test_format_deadline(self, dt_utc, requester_tz, expected):
+        self.assertEqual(deadlines.format_deadline(dt_utc, requester_tz), expected)
 
     def test_format_deadline_with_other_words(self):
         """The Odoo layer passes the words in the reader's language; the zone's
@@ -144,8 +151,9 @@ class TestDeadlineRules(BaseCase):
         with self.assertRaisesRegex(ValueError, "naive_datetime_expected"):
             deadlines.format_msk(datetime(2026, 11, 24, tzinfo=UTC))
 
-    def test_minutes_left(self):
-        for delta, expected in [
+    @parametrize(
+        "delta, expected",
+        [
             (timedelta(hours=2), 120),
             (timedelta(minutes=90, seconds=59), 90),
             (timedelta(seconds=30), 0),
@@ -153,13 +161,15 @@ class TestDeadlineRules(BaseCase):
             (timedelta(seconds=-30), -1),
             (timedelta(minutes=-1), -1),
             (timedelta(days=-1), -1440),
-        ]:
-            with self.subTest(delta=delta):
-                now = datetime(2026, 11, 23, 20, 0)
-                self.assertEqual(deadlines.minutes_left(now + delta, now), expected)
+        ],
+    )
+    def test_minutes_left(self, delta, expected):
+        now = datetime(2026, 11, 23, 20, 0)
+        self.assertEqual(deadlines.minutes_left(now + delta, now), expected)
 
-    def test_msk_shift(self):
-        for tz_name, expected in [
+    @parametrize(
+        "tz_name, expected",
+        [
             ("Europe/Moscow", ""),
             ("Europe/Minsk", ""),
             ("Europe/Kaliningrad", "\u22121"),
@@ -168,24 +178,25 @@ class TestDeadlineRules(BaseCase):
             ("Asia/Kamchatka", "+9"),
             ("Asia/Kolkata", "+2:30"),
             ("UTC", "\u22123"),
-        ]:
-            with self.subTest(tz_name=tz_name):
-                moment = DEADLINE_UTC.replace(tzinfo=UTC).astimezone(
-                    zoneinfo.ZoneInfo(tz_name)
-                )
-                self.assertEqual(deadlines.msk_shift(moment), expected)
+        ],
+    )
+    def test_msk_shift(self, tz_name, expected):
+        moment = DEADLINE_UTC.replace(tzinfo=UTC).astimezone(zoneinfo.ZoneInfo(tz_name))
+        self.assertEqual(deadlines.msk_shift(moment), expected)
 
-    def test_split_minutes(self):
-        for minutes, expected in [
+    @parametrize(
+        "minutes, expected",
+        [
             (0, (0, 0, 0)),
             (8, (0, 0, 8)),
             (60, (0, 1, 0)),
             (125, (0, 2, 5)),
             (1440, (1, 0, 0)),
             (1505, (1, 1, 5)),
-        ]:
-            with self.subTest(minutes=minutes):
-                self.assertEqual(deadlines.split_minutes(minutes), expected)
+        ],
+    )
+    def test_split_minutes(self, minutes, expected):
+        self.assertEqual(deadlines.split_minutes(minutes), expected)
 
     def test_split_minutes_refuses_a_negative_duration(self):
         with self.assertRaisesRegex(ValueError, "negative_duration"):
@@ -201,8 +212,9 @@ RU_UNITS = {"d": "%(n)s д", "h": "%(n)s ч", "min": "%(n)s мин"}
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestDurationRules(BaseCase):
-    def test_format_duration(self):
-        for hours, expected in [
+    @parametrize(
+        "hours, expected",
+        [
             (24, "24 ч"),
             (47.5, "47 ч 30 мин"),
             (48, "2 д"),
@@ -213,12 +225,14 @@ class TestDurationRules(BaseCase):
             (0, "0 мин"),
             (74.5, "3 д 2 ч 30 мин"),
             (None, "0 мин"),
-        ]:
-            with self.subTest(hours=hours):
-                self.assertEqual(deadlines.format_duration(hours, RU_UNITS), expected)
+        ],
+    )
+    def test_format_duration(self, hours, expected):
+        self.assertEqual(deadlines.format_duration(hours, RU_UNITS), expected)
 
-    def test_parse_duration(self):
-        for text, expected in [
+    @parametrize(
+        "text, expected",
+        [
             ("24", 24.0),
             ("24 ч", 24.0),
             ("1 ч 30 мин", 1.5),
@@ -227,17 +241,18 @@ class TestDurationRules(BaseCase):
             ("2 д", 48.0),
             ("1 day 2 hours", 26.0),
             ("15мин", 0.25),
-        ]:
-            with self.subTest(text=text):
-                self.assertAlmostEqual(
-                    deadlines.parse_duration(text, RU_UNITS), expected
-                )
+        ],
+    )
+    def test_parse_duration(self, text, expected):
+        self.assertAlmostEqual(deadlines.parse_duration(text, RU_UNITS), expected)
 
-    def test_parse_duration_refuses(self):
-        for text in ["", "ч", "24 лет", "abc", "1,5 ч", "-2"]:
-            with self.subTest(text=text):
-                with self.assertRaises(ValueError):
-                    deadlines.parse_duration(text, RU_UNITS)
+    @parametrize(
+        "text",
+        ["", "ч", "24 лет", "abc", "1,5 ч", "-2"],
+    )
+    def test_parse_duration_refuses(self, text):
+        with self.assertRaises(ValueError):
+            deadlines.parse_duration(text, RU_UNITS)
 
     def test_parse_durations(self):
         self.assertEqual(

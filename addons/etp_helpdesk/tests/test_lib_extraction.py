@@ -2,6 +2,7 @@
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import extraction, identifiers
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 SIGNATURE = """\
 С уважением,
@@ -34,8 +35,9 @@ CHAT = """\
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestExtractionRules(BaseCase):
-    def test_extract_notice_numbers(self):
-        for text, expected in [
+    @parametrize(
+        "text, expected",
+        [
             ("Извещение № 0373100000124000456", ["0373100000124000456"]),
             ("Вопрос по закупке 32312345678", ["32312345678"]),
             ("Re: №0373100000124000123 не подписывается ЭП", ["0373100000124000123"]),
@@ -92,16 +94,18 @@ class TestExtractionRules(BaseCase):
             ("32312345678.5", []),
             ("", []),
             (None, []),
-        ]:
-            with self.subTest(text=text):
-                found = extraction.extract_notice_numbers(text)
-                self.assertEqual(found, expected)
-                self.assertTrue(
-                    all(identifiers.classify_notice_number(number) for number in found)
-                )
+        ],
+    )
+    def test_extract_notice_numbers(self, text, expected):
+        found = extraction.extract_notice_numbers(text)
+        self.assertEqual(found, expected)
+        self.assertTrue(
+            all(identifiers.classify_notice_number(number) for number in found)
+        )
 
-    def test_extract_inns(self):
-        for text, expected in [
+    @parametrize(
+        "text, expected",
+        [
             ("ИНН 7707083893", ["7707083893"]),
             ("ИНН: 500100732259, КПП 773601001", ["500100732259"]),
             ("инн/кпп 7707083893/773601001", ["7707083893"]),
@@ -123,8 +127,9 @@ class TestExtractionRules(BaseCase):
             ("КПП 773601001 ОКПО 7707083893", []),
             ("", []),
             (None, []),
-        ]:
-            with self.subTest(text=text):
-                found = extraction.extract_inns(text)
-                self.assertEqual(found, expected)
-                self.assertTrue(all(identifiers.is_valid_inn(inn) for inn in found))
+        ],
+    )
+    def test_extract_inns(self, text, expected):
+        found = extraction.extract_inns(text)
+        self.assertEqual(found, expected)
+        self.assertTrue(all(identifiers.is_valid_inn(inn) for inn in found))

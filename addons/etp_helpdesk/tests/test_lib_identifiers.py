@@ -2,24 +2,28 @@
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import identifiers
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestIdentifierRules(BaseCase):
-    def test_normalize_digits(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             ("7707 083 893", "7707083893"),
             ("7707-083-893", "7707083893"),
             ("\u00a07707083893\t", "7707083893"),
             ("77O7083893", "77O7083893"),  # letters are kept for the validators
             ("", ""),
             (None, ""),
-        ]:
-            with self.subTest(value=value):
-                self.assertEqual(identifiers.normalize_digits(value), expected)
+        ],
+    )
+    def test_normalize_digits(self, value, expected):
+        self.assertEqual(identifiers.normalize_digits(value), expected)
 
-    def test_is_valid_inn(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             ("7707083893", True),  # ПАО Сбербанк
             ("7736050003", True),  # ПАО «Газпром»
             ("7702070139", True),  # Банк ВТБ (ПАО)
@@ -38,12 +42,14 @@ class TestIdentifierRules(BaseCase):
             ("７７０７０８３８９３", False),  # full-width digits
             ("", False),
             (None, False),
-        ]:
-            with self.subTest(value=value):
-                self.assertIs(identifiers.is_valid_inn(value), expected)
+        ],
+    )
+    def test_is_valid_inn(self, value, expected):
+        self.assertIs(identifiers.is_valid_inn(value), expected)
 
-    def test_is_valid_kpp(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             ("773601001", True),
             ("770701001", True),
             ("7736AB001", True),  # reason code with capital Latin letters
@@ -56,12 +62,14 @@ class TestIdentifierRules(BaseCase):
             ("773601A01", False),  # letter in the serial number
             ("", False),
             (None, False),
-        ]:
-            with self.subTest(value=value):
-                self.assertIs(identifiers.is_valid_kpp(value), expected)
+        ],
+    )
+    def test_is_valid_kpp(self, value, expected):
+        self.assertIs(identifiers.is_valid_kpp(value), expected)
 
-    def test_is_valid_ogrn(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             ("1027700132195", True),  # ПАО Сбербанк
             ("1027700070518", True),  # ПАО «Газпром»
             ("1027739609391", True),  # Банк ВТБ (ПАО)
@@ -73,12 +81,14 @@ class TestIdentifierRules(BaseCase):
             ("10277001321O5", False),
             ("", False),
             (None, False),
-        ]:
-            with self.subTest(value=value):
-                self.assertIs(identifiers.is_valid_ogrn(value), expected)
+        ],
+    )
+    def test_is_valid_ogrn(self, value, expected):
+        self.assertIs(identifiers.is_valid_ogrn(value), expected)
 
-    def test_is_valid_ogrnip(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             # int("30477020000009") % 13 == 11, 11 % 10 == 1: valid, although
             # python-stdnum rejects it (remainders 10, 11 and 12 are the ~15% it
             # gets wrong).
@@ -95,12 +105,14 @@ class TestIdentifierRules(BaseCase):
             ("3047702000000911", False),  # 16 digits
             ("", False),
             (None, False),
-        ]:
-            with self.subTest(value=value):
-                self.assertIs(identifiers.is_valid_ogrnip(value), expected)
+        ],
+    )
+    def test_is_valid_ogrnip(self, value, expected):
+        self.assertIs(identifiers.is_valid_ogrnip(value), expected)
 
-    def test_classify_notice_number(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             ("0373100000124000456", "eis_44"),
             ("0173200001424000123", "eis_44"),
             ("0373 1000 0012 4000 456", "eis_44"),
@@ -116,12 +128,14 @@ class TestIdentifierRules(BaseCase):
             ("3231234567A", None),
             ("", None),
             (None, None),
-        ]:
-            with self.subTest(value=value):
-                self.assertEqual(identifiers.classify_notice_number(value), expected)
+        ],
+    )
+    def test_classify_notice_number(self, value, expected):
+        self.assertEqual(identifiers.classify_notice_number(value), expected)
 
-    def test_is_malformed_notice_number(self):
-        for value, malformed in [
+    @parametrize(
+        "value, malformed",
+        [
             ("0373100000124000456", False),
             ("32312345678", False),
             ("12345678901", True),
@@ -130,6 +144,7 @@ class TestIdentifierRules(BaseCase):
             ("", False),
             (None, False),
             ("1234567890", False),
-        ]:
-            with self.subTest(value=value, malformed=malformed):
-                self.assertIs(identifiers.is_malformed_notice_number(value), malformed)
+        ],
+    )
+    def test_is_malformed_notice_number(self, value, malformed):
+        self.assertIs(identifiers.is_malformed_notice_number(value), malformed)

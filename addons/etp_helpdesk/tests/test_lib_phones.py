@@ -2,12 +2,14 @@
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import phones
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestPhoneRules(BaseCase):
-    def test_normalize_phone(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             # the same mobile number as people write it
             ("+7 (916) 123-45-67", "+79161234567"),
             ("8 916 1234567", "+79161234567"),
@@ -52,20 +54,23 @@ class TestPhoneRules(BaseCase):
             ("   ", None),
             (None, None),
             (79161234567, None),  # not text
-        ]:
-            with self.subTest(value=value):
-                self.assertEqual(phones.normalize_phone(value), expected)
+        ],
+    )
+    def test_normalize_phone(self, value, expected):
+        self.assertEqual(phones.normalize_phone(value), expected)
 
-    def test_format_phone(self):
-        for value, expected in [
+    @parametrize(
+        "value, expected",
+        [
             ("+79161234567", "+7 (916) 123-45-67"),
             ("+74951234567", "+7 (495) 123-45-67"),
             ("+375291234567", "+375291234567"),
             ("", ""),
             (None, ""),
-        ]:
-            with self.subTest(value=value):
-                self.assertEqual(phones.format_phone(value), expected)
+        ],
+    )
+    def test_format_phone(self, value, expected):
+        self.assertEqual(phones.format_phone(value), expected)
 
     def test_formatted_number_normalises_to_itself(self):
         for raw in ("8 916 1234567", "(495) 123-45-67", "+375 29 123-45-67"):

@@ -7,6 +7,7 @@ import pytz
 from odoo.tests import BaseCase, tagged
 
 from odoo.addons.etp_helpdesk.lib import deadlines, timezones
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 # 24.11.2026 02:20 in Moscow is 23.11.2026 23:20 UTC.
 NOW = datetime(2026, 11, 23, 23, 20)
@@ -29,8 +30,9 @@ EVERYTHING = {
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestTimezoneRules(BaseCase):
-    def test_resolve_each_step(self):
-        for missing, expected in [
+    @parametrize(
+        "missing, expected",
+        [
             ((), ("Asia/Omsk", "ticket")),
             (("ticket_tz",), ("Asia/Irkutsk", "contact")),
             (("ticket_tz", "contact_tz"), ("Asia/Vladivostok", "organisation")),
@@ -67,29 +69,28 @@ class TestTimezoneRules(BaseCase):
                 ("Asia/Vladivostok", "region"),
             ),
             (tuple(EVERYTHING), ("Europe/Moscow", "default")),
-        ]:
-            with self.subTest(missing=missing):
-                values = {
-                    key: value
-                    for key, value in EVERYTHING.items()
-                    if key not in missing
-                }
-                self.assertEqual(timezones.resolve(**values), expected)
+        ],
+    )
+    def test_resolve_each_step(self, missing, expected):
+        values = {key: value for key, value in EVERYTHING.items() if key not in missing}
+        self.assertEqual(timezones.resolve(**values), expected)
 
     def test_resolve_nothing_is_moscow(self):
         self.assertEqual(timezones.resolve(), ("Europe/Moscow", "default"))
 
-    def test_resolve_skips_what_names_no_zone(self):
+    @parametrize(
+        "forged",
+        ["Mars/Olympus", "../../etc/passwd", "Europe", "", "x" * 200, 42],
+    )
+    def test_resolve_skips_what_names_no_zone(self, forged):
         """A forged cookie or a broken setting falls through to the next step."""
-        for forged in ["Mars/Olympus", "../../etc/passwd", "Europe", "", "x" * 200, 42]:
-            with self.subTest(forged=forged):
-                self.assertEqual(
-                    timezones.resolve(ticket_tz=forged, browser_tz="Asia/Omsk"),
-                    ("Asia/Omsk", "browser"),
-                )
-                self.assertEqual(
-                    timezones.resolve(browser_tz=forged), ("Europe/Moscow", "default")
-                )
+        self.assertEqual(
+            timezones.resolve(ticket_tz=forged, browser_tz="Asia/Omsk"),
+            ("Asia/Omsk", "browser"),
+        )
+        self.assertEqual(
+            timezones.resolve(browser_tz=forged), ("Europe/Moscow", "default")
+        )
 
     def test_zone_name(self):
         self.assertEqual(timezones.zone_name("Asia/Vladivostok"), "Asia/Vladivostok")
@@ -100,8 +101,9 @@ class TestTimezoneRules(BaseCase):
     # Regions
     # ----------------------------------------------------------------------
 
-    def test_region_zone(self):
-        for state_code, kpp, inn, expected in [
+    @parametrize(
+        "state_code, kpp, inn, expected",
+        [
             ("PRI", None, None, "Asia/Vladivostok"),
             ("pri ", None, None, "Asia/Vladivostok"),
             ("MOW", "540601001", "2536000000", "Europe/Moscow"),  # address first
@@ -120,9 +122,10 @@ class TestTimezoneRules(BaseCase):
             (None, None, "1", None),
             (None, None, "٢٥٣٦", None),  # not ASCII digits
             (None, None, None, None),
-        ]:
-            with self.subTest(state_code=state_code, kpp=kpp, inn=inn):
-                self.assertEqual(timezones.region_zone(state_code, kpp, inn), expected)
+        ],
+    )
+    def test_region_zone(self, state_code, kpp, inn, expected):
+        self.assertEqual(timezones.region_zone(state_code, kpp, inn), expected)
 
     def test_region_table_is_complete_and_valid(self):
         # Russia's 85 regions of ISO 3166-2:RU without the two of UA in the ISO
@@ -143,8 +146,9 @@ class TestTimezoneRules(BaseCase):
     # The requester's clock
     # ----------------------------------------------------------------------
 
-    def test_local_time_and_night(self):
-        for tz_name, clock, night in [
+    @parametrize(
+        "tz_name, clock, night",
+        [
             ("Europe/Moscow", time(2, 20), True),
             ("Europe/Kaliningrad", time(1, 20), True),
             ("Asia/Yekaterinburg", time(4, 20), True),
@@ -155,17 +159,17 @@ class TestTimezoneRules(BaseCase):
             ("Asia/Kamchatka", time(11, 20), False),
             ("", time(2, 20), True),  # no zone: Moscow
             ("Mars/Olympus", time(2, 20), True),
-        ]:
-            with self.subTest(tz_name=tz_name, clock=clock, night=night):
-                local = timezones.local_time(NOW, tz_name)
-                self.assertEqual(local.time(), clock)
-                self.assertEqual(
-                    local.astimezone(deadlines.UTC).replace(tzinfo=None), NOW
-                )
-                self.assertIs(timezones.is_night(local), night)
+        ],
+    )
+    def test_local_time_and_night(self, tz_name, clock, night):
+        local = timezones.local_time(NOW, tz_name)
+        self.assertEqual(local.time(), clock)
+        self.assertEqual(local.astimezone(deadlines.UTC).replace(tzinfo=None), NOW)
+        self.assertIs(timezones.is_night(local), night)
 
-    def test_night_bounds(self):
-        for clock, night in [
+    @parametrize(
+        "clock, night",
+        [
             (time(21, 59), False),
             (time(22, 0), True),
             (time(23, 59), True),
@@ -173,13 +177,14 @@ class TestTimezoneRules(BaseCase):
             (time(7, 59), True),
             (time(8, 0), False),
             (time(12, 0), False),
-        ]:
-            with self.subTest(clock=clock, night=night):
-                self.assertIs(timezones.is_night(clock), night)
-                self.assertIs(
-                    timezones.is_night(datetime.combine(datetime(2026, 11, 24), clock)),
-                    night,
-                )
+        ],
+    )
+    def test_night_bounds(self, clock, night):
+        self.assertIs(timezones.is_night(clock), night)
+        self.assertIs(
+            timezones.is_night(datetime.combine(datetime(2026, 11, 24), clock)),
+            night,
+        )
 
     def test_local_time_wants_naive_utc(self):
         with self.assertRaisesRegex(ValueError, "naive_datetime_expected"):

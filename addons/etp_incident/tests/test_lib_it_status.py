@@ -1,13 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 from odoo.addons.etp_incident.lib import it_status
 
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestItStatusRules(BaseCase):
-    def test_resolved(self):
-        for text in [
+    @parametrize(
+        "text",
+        [
             "Исправлено.",
             "исправлено, проверьте",
             "ИСПРАВЛЕНО",
@@ -16,24 +18,28 @@ class TestItStatusRules(BaseCase):
             "Устранено в 23:40 МСК",
             "Было в работе, теперь исправлено.",
             "Коллеги,\nне знаю почему, но исправлено",
-        ]:
-            with self.subTest(text=text):
-                self.assertEqual(it_status.parse_status(text), it_status.RESOLVED)
+        ],
+    )
+    def test_resolved(self, text):
+        self.assertEqual(it_status.parse_status(text), it_status.RESOLVED)
 
-    def test_in_progress(self):
-        for text in [
+    @parametrize(
+        "text",
+        [
             "Взяли в работе",
             "В работе, ориентировочно 30 минут",
             "Инцидент в  работе у дежурной смены",
             "В РАБОТЕ",
             # a negated «fixed» with a «working on it»: still in progress
             "Пока не исправлено, в работе",
-        ]:
-            with self.subTest(text=text):
-                self.assertEqual(it_status.parse_status(text), it_status.IN_PROGRESS)
+        ],
+    )
+    def test_in_progress(self, text):
+        self.assertEqual(it_status.parse_status(text), it_status.IN_PROGRESS)
 
-    def test_nothing_recognisable(self):
-        for text in [
+    @parametrize(
+        "text",
+        [
             "",
             None,
             "Спасибо, посмотрим",
@@ -45,9 +51,10 @@ class TestItStatusRules(BaseCase):
             "неисправлено",
             "Проблема в работеспособности плагина",
             "перерешено",
-        ]:
-            with self.subTest(text=text):
-                self.assertIsNone(it_status.parse_status(text))
+        ],
+    )
+    def test_nothing_recognisable(self, text):
+        self.assertIsNone(it_status.parse_status(text))
 
     def test_quoted_original_is_not_read(self):
         reply = (
@@ -58,8 +65,9 @@ class TestItStatusRules(BaseCase):
         )
         self.assertIsNone(it_status.parse_status(reply))
 
-    def test_text_under_a_reply_header_is_not_read(self):
-        for header in [
+    @parametrize(
+        "header",
+        [
             "24.11.2026, 23:05, Оператор поддержки пишет:",
             "On Tue, 24 Nov 2026 at 23:05, Operator <op@etp.example.ru> wrote:",
             "вт, 24 нояб. 2026 г. в 23:05, Оператор <op@etp.example.ru>:",
@@ -67,20 +75,20 @@ class TestItStatusRules(BaseCase):
             "-------- Исходное сообщение --------",
             "От: Служба поддержки <support@etp.example.ru>",
             "From: Support <support@etp.example.ru>",
-        ]:
-            with self.subTest(header=header):
-                reply = (
-                    f"Приняли, разбираемся.\n{header}\nНапишите «исправлено», когда…"
-                )
-                self.assertEqual(it_status.strip_quoted(reply), "Приняли, разбираемся.")
-                self.assertIsNone(it_status.parse_status(reply))
+        ],
+    )
+    def test_text_under_a_reply_header_is_not_read(self, header):
+        reply = f"Приняли, разбираемся.\n{header}\nНапишите «исправлено», когда…"
+        self.assertEqual(it_status.strip_quoted(reply), "Приняли, разбираемся.")
+        self.assertIsNone(it_status.parse_status(reply))
 
     def test_own_text_before_the_quote_counts(self):
         reply = "Исправлено.\n\n24.11.2026, 23:05, Поддержка пишет:\n> в работе"
         self.assertEqual(it_status.parse_status(reply), it_status.RESOLVED)
 
-    def test_is_forward(self):
-        for current, target, expected in [
+    @parametrize(
+        "current, target, expected",
+        [
             ("new", "in_progress", True),
             ("handed_to_it", "in_progress", True),
             ("handed_to_it", "resolved", True),
@@ -89,9 +97,10 @@ class TestItStatusRules(BaseCase):
             ("resolved", "in_progress", False),
             ("resolved", "resolved", False),
             ("closed", "resolved", False),
-        ]:
-            with self.subTest(current=current, target=target):
-                self.assertIs(it_status.is_forward(current, target), expected)
+        ],
+    )
+    def test_is_forward(self, current, target, expected):
+        self.assertIs(it_status.is_forward(current, target), expected)
 
     def test_is_forward_refuses_unknown_states(self):
         with self.assertRaisesRegex(ValueError, "unknown_state"):

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 from odoo.addons.etp_incident.lib import public_status
 
 NOW = datetime(2026, 12, 5, 9, 0)
@@ -20,16 +21,18 @@ def _item(state, component="signature", resolved_days_ago=None):
 
 @tagged("post_install", "-at_install", "etp_rules")
 class TestPublicStatusRules(BaseCase):
-    def test_phase(self):
-        for state, phase in [
+    @parametrize(
+        "state, phase",
+        [
             ("new", "investigating"),
             ("handed_to_it", "investigating"),
             ("in_progress", "fixing"),
             ("resolved", "fixed"),
             ("closed", "fixed"),
-        ]:
-            with self.subTest(state=state, phase=phase):
-                self.assertEqual(public_status.phase(state), phase)
+        ],
+    )
+    def test_phase(self, state, phase):
+        self.assertEqual(public_status.phase(state), phase)
 
     def test_unknown_state_is_refused(self):
         with self.assertRaisesRegex(ValueError, "unknown_state"):

@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from odoo.tests import BaseCase, tagged
 
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 from odoo.addons.etp_incident.lib.spikes import Burst, find_bursts
 
 T0 = datetime(2026, 11, 24, 10, 0)
@@ -81,8 +82,9 @@ class TestSpikeRules(BaseCase):
     def test_empty_input(self):
         self.assertEqual(find_bursts([], 3, WINDOW), [])
 
-    def test_bad_parameters_are_refused(self):
-        for threshold, window, message in [
+    @parametrize(
+        "threshold, window, message",
+        [
             (0, WINDOW, "at least 1"),
             (-3, WINDOW, "at least 1"),
             (2.5, WINDOW, "integer"),
@@ -90,10 +92,11 @@ class TestSpikeRules(BaseCase):
             ("10", WINDOW, "integer"),
             (3, 15, "timedelta"),
             (3, timedelta(minutes=-1), "negative"),
-        ]:
-            with self.subTest(threshold=threshold, window=window, message=message):
-                with self.assertRaisesRegex(ValueError, message):
-                    find_bursts(_events(0, 1, 2), threshold, window)
+        ],
+    )
+    def test_bad_parameters_are_refused(self, threshold, window, message):
+        with self.assertRaisesRegex(ValueError, message):
+            find_bursts(_events(0, 1, 2), threshold, window)
 
     def test_bad_event_is_refused(self):
         with self.assertRaisesRegex(ValueError, "pair"):

@@ -15,6 +15,8 @@ import subprocess
 
 import yaml
 
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
+
 from .common import LiveCase, live_database
 from .live.odooserver import ROOT, OdooServer
 
@@ -133,8 +135,9 @@ class TestDeploy(LiveCase):
                 any(str(v).startswith("odoo-data:/var/lib/odoo") for v in volumes)
             )
 
-    def test_entrypoint_refuses_to_start_without_secrets(self):
-        for env, message in [
+    @parametrize(
+        "env, message",
+        [
             ({}, "ODOO_ADMIN_PASSWORD is not set"),
             ({"ODOO_ADMIN_PASSWORD": "admin"}, "well-known default"),
             ({"ODOO_ADMIN_PASSWORD": "short"}, "shorter than 12"),
@@ -142,17 +145,18 @@ class TestDeploy(LiveCase):
                 {"ODOO_ADMIN_PASSWORD": "a-long-admin-secret", "ODOO_DB_PASSWORD": ""},
                 "ODOO_DB_PASSWORD is not set",
             ),
-        ]:
-            with self.subTest(env=env):
-                result = subprocess.run(
-                    ["bash", str(ROOT / "docker" / "entrypoint.sh")],
-                    env={"PATH": os.environ["PATH"], "ODOO_DB_NAME": "etp", **env},
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                self.assertEqual(result.returncode, 78)
-                self.assertIn(message, result.stderr)
+        ],
+    )
+    def test_entrypoint_refuses_to_start_without_secrets(self, env, message):
+        result = subprocess.run(
+            ["bash", str(ROOT / "docker" / "entrypoint.sh")],
+            env={"PATH": os.environ["PATH"], "ODOO_DB_NAME": "etp", **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        self.assertEqual(result.returncode, 78)
+        self.assertIn(message, result.stderr)
 
     def test_web_launcher_runs_no_gevent_child(self):
         """docker/odoo_web.py, as the image's web service runs it: HTTP workers
