@@ -17,7 +17,7 @@ package to Odoo's loader.
 import subprocess
 import sys
 
-from odoo.tests import loader
+from odoo.tests import BaseCase, loader, tagged
 from odoo.tests.tag_selector import TagsSelector
 from odoo.tools import config
 
@@ -104,4 +104,28 @@ class TestBothRunners(LiveCase):
         self.assertFalse(
             sorted(odoo_ids - pytest_ids),
             "Odoo's runner runs these tests, pytest does not",
+        )
+
+
+# The one query-count harness of the suite.
+HARNESS = "addons/etp_helpdesk/tests/common.py"
+COUNTER = "sql_log" + "_count"  # the cursor's counter (spelt so as not to match here)
+
+
+@tagged("post_install", "-at_install")
+class TestOneQueryCountHarness(BaseCase):
+    """Reads the test files: no database."""
+
+    def test_only_the_harness_reads_the_query_counter(self):
+        """A test measures queries with ``EtpHelpdeskCommon._count_queries``
+        (or ``assertQueryCount``), never with a copy of its own."""
+        copies = [
+            f"{path.relative_to(ROOT)}:{number}"
+            for path in sorted((ROOT / "addons").glob("*/tests/**/*.py"))
+            if str(path.relative_to(ROOT)) != HARNESS
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+            if COUNTER in line
+        ]
+        self.assertFalse(
+            copies, f"query counting outside {HARNESS} (use _count_queries)"
         )
