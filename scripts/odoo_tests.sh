@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The whole suite through Odoo's own test runner, as OCA's CI runs addons'
-# tests: a fresh scratch database where odoo-bin installs our three addons and
-# the test-only etp_stories, with --test-tags, in two runs:
-#  1. the install: each addon's at-install tests run right after it installs;
-#  2. the post-install tests, on the installed database. (Installing uninstalls
-#     Odoo's IAP modules, which reloads the registry; Odoo then forgets which
-#     modules that run installed and would run no post-install test in it.)
+# The whole suite through Odoo's own test runner (odoo-bin --test-tags), as
+# OCA's CI runs addons' tests, on a fresh scratch database:
+#  1. odoo-bin installs our three addons and the test-only etp_stories, as the
+#     test database of `make test` is built (no test runs);
+#  2. odoo-bin updates them with the tests enabled: each addon's at-install
+#     tests run right after it loads, then the post-install tests.
+# (Tests enabled during the install itself would not do: installing
+# uninstalls Odoo's IAP modules, which reloads the registry, so that odoo-bin
+# runs the at-install tests twice and forgets to run the post-install ones.)
 # `make test` runs the same tests through pytest-odoo and checks that both
 # runners see the same ones (etp_stories/tests/test_runners.py).
 #
@@ -15,8 +17,8 @@
 # to leave out the deployment checks.
 # The scratch database is ETP_TEST_DB with etp_test -> etp_odoo_tests
 # (etp_test_x -> etp_odoo_tests_x), dropped first; the logs are
-# .state/odoo-tests-install.log and .state/odoo-tests-post.log. Exits non-zero
-# on any failed test, or when no test ran.
+# .state/odoo-tests-install.log and .state/odoo-tests.log. Exits non-zero on
+# any failed test, or when no test ran.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 TEST_DB="${ETP_TEST_DB:-etp_test}"
@@ -49,31 +51,21 @@ counts() {
     | awk '{print $1, $3, $6}'
 }
 
-set +e
 INSTALL_LOG="$STATE/odoo-tests-install.log"
 odoo_bin "$INSTALL_LOG" -i "$ETP_TEST_MODULES" --without-demo=all \
-  --load-language=en_US,ru_RU --test-tags "$TAGS" "$@"
-install_rc=$?
-POST_LOG="$STATE/odoo-tests-post.log"
-rm -f "$POST_LOG"
-post_rc=0
-# (Should the install ever run the post-install tests itself, they ran.)
-ran=$(grep -Eo "[0-9]+ post-tests in" "$INSTALL_LOG" | awk '{print $1}' | tail -n1)
-if [ "${ran:-0}" -eq 0 ]; then
-  odoo_bin "$POST_LOG" --test-tags "$TAGS" "$@"
-  post_rc=$?
-else
-  echo "0 failed, 0 error(s) of 0 tests" >"$POST_LOG"
-fi
-set -e
+  --load-language=en_US,ru_RU \
+  || die "Installing $ETP_TEST_MODULES failed (log: $INSTALL_LOG)"
 
-read -r f1 e1 n1 <<<"$(counts "$INSTALL_LOG")"
-read -r f2 e2 n2 <<<"$(counts "$POST_LOG")"
-grep -hE "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) .*(FAIL|ERROR):" \
-  "$INSTALL_LOG" "$POST_LOG" | head -n 40 >&2 || true
-failed=$(( ${f1:-0} + ${f2:-0} )) errors=$(( ${e1:-0} + ${e2:-0} ))
-total=$(( ${n1:-0} + ${n2:-0} ))
-echo "Odoo's runner: at install ${n1:-no} tests, post-install ${n2:-no} tests;" \
-  "$failed failed, $errors error(s) of $total tests (exit $install_rc/$post_rc)"
-[ -n "$n1" ] && [ -n "$n2" ] && [ "$total" -gt 0 ] && [ "$failed" -eq 0 ] \
-  && [ "$errors" -eq 0 ] && [ $install_rc -eq 0 ] && [ $post_rc -eq 0 ]
+LOG="$STATE/odoo-tests.log"
+set +e
+odoo_bin "$LOG" -u "$ETP_TEST_MODULES" --test-tags "$TAGS" "$@"
+rc=$?
+set -e
+read -r failed errors total <<<"$(counts "$LOG")"
+grep -E "^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) .*(FAIL|ERROR):" "$LOG" \
+  | head -n 40 >&2 || true
+post=$(grep -Eo "[0-9]+ post-tests in" "$LOG" | awk '{print $1}' | tail -n1)
+echo "Odoo's runner: ${failed:-?} failed, ${errors:-?} error(s) of ${total:-no} tests," \
+  "${post:-no} of them post-install (exit $rc, log: $LOG)"
+[ $rc -eq 0 ] && [ "${total:-0}" -gt 0 ] && [ "${failed:-1}" -eq 0 ] \
+  && [ "${errors:-1}" -eq 0 ]
