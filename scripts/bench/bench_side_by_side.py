@@ -54,6 +54,7 @@ given; kept databases are reused by the next run.
 
 import argparse
 import json
+import logging
 import os
 import re
 import socketserver
@@ -72,6 +73,7 @@ PORTAL_LOGIN = "etp-bench-portal"
 PORTAL_PASSWORD = "etp-bench-portal-1"  # a user of a scratch database
 OPERATOR_LOGIN = "etp-bench-operator"
 ORM_TEMPLATES = 20  # tickets of the portal user made with the ORM, then copied
+SQL_LOG = logging.getLogger("odoo.sql_db")
 
 
 def sizes(text):
@@ -96,6 +98,12 @@ def parse_args():
         help="tickets of other requesters in the database (email, portal, form)",
     )
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--log-sql",
+        metavar="FILE",
+        help="write every SQL statement of the measured work to FILE, each run "
+        "headed by its side (to see where two counts differ)",
+    )
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases (and reuse them)"
     )
@@ -549,9 +557,15 @@ def work_portal(side):
 def work_support(side):
     if side.ours:
         side.client = None  # an anonymous visitor
-        token = side.csrf_token("/support")
+        _response, body, _ms, _q = side.http("GET", "/support")
+        tokens = {
+            name: re.search(rf'name="{name}"\s+value="([^"]+)"', body)
+            for name in ("csrf_token", "submission_token")
+        }
+        if not all(tokens.values()):
+            raise RuntimeError("no CSRF or submission token on /support")
         data = {
-            "csrf_token": token,
+            **{name: match.group(1) for name, match in tokens.items()},
             "audience": "supplier",
             "contact_name": "Пётр Иванов",
             "email": f"petr.{uuid.uuid4().hex[:8]}@zavod.example.ru",
@@ -826,6 +840,7 @@ def interleaved(bare, ours, work, repeat):
         for side in order:
             if side.label in errors:
                 continue
+            SQL_LOG.debug("===== %s, run %d", side.label, index + 1)
             try:
                 results[side.label].append(work(side))
             except Exception as error:  # a path that breaks is reported, not fatal
@@ -962,6 +977,12 @@ def main():
     try:
         for side in (bare, ours):
             side.setup()
+        if args.log_sql:
+            handler = logging.FileHandler(args.log_sql, mode="w")
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            SQL_LOG.addHandler(handler)
+            SQL_LOG.setLevel(logging.DEBUG)
+            SQL_LOG.propagate = False
         run_volume_paths(args, bare, ours, report)
         run_batch_paths(args, bare, ours, report)
     finally:

@@ -46,11 +46,52 @@ class PolicyFacts:
     category_ids: frozenset = field(default_factory=frozenset)
     tag_ids: frozenset = field(default_factory=frozenset)
     has_domain: bool = False
+    company_id: int = 0  # 0: every company
+    domain: str = ""  # the filter on tickets, as the policy stores it
     # targets (hours)
     first_response_time: float = 0.0
     resolution_time: float = 0.0
     days: int = 0
     hours: int = 0
+
+
+@dataclass(frozen=True)
+class TicketFacts:
+    """What deciding which policies apply to a ticket needs to know."""
+
+    team_id: int = 0
+    tag_ids: frozenset = field(default_factory=frozenset)
+    category_path: tuple = ()  # its category and the ancestors, root first
+    company_id: int = 0
+    audience: str = ""
+    support_line: str = "1"
+    priority: str = ""
+
+
+def applies(policy, ticket):
+    """Whether ``policy`` applies to ``ticket``, its domain filter aside.
+
+    helpdesk_mgmt_sla's criteria: the policy's teams, tags and categories,
+    none meaning any (a ticket without tags or category takes only the
+    policies without); a policy of a category covers its sub-categories.
+    Ours: the policy's company (or none), audience, support line and
+    priority, each one value or any.
+    """
+    if policy.team_ids and ticket.team_id not in policy.team_ids:
+        return False
+    if policy.tag_ids and not policy.tag_ids & ticket.tag_ids:
+        return False
+    if policy.category_ids and not policy.category_ids.intersection(
+        ticket.category_path
+    ):
+        return False
+    if policy.company_id and policy.company_id != ticket.company_id:
+        return False
+    return (
+        policy.audience in (ANY, ticket.audience)
+        and policy.support_line in (ANY, ticket.support_line)
+        and policy.priority in (ANY, ticket.priority)
+    )
 
 
 def _category_depth(policy, category_path):

@@ -316,8 +316,8 @@ class HelpdeskDutyShift(models.Model):
         the loads, one write per chosen person and per alerted team.
 
         With ``etp_duty_defer`` in the context nothing happens: a batch that
-        moves tickets one by one (``_etp_move_to_team``) sets it, then calls
-        this method once for all the tickets it moved.
+        moves tickets (``helpdesk.ticket._etp_move_to_teams``) sets it while
+        they move, then calls this method once for all the tickets it moved.
         """
         if self.env.context.get("etp_duty_defer"):
             return

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
@@ -67,6 +67,22 @@ class HelpdeskSla(models.Model):
         set_column_defaults(self, "etp_escalation")
         return result
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        policies = super().create(vals_list)
+        self.env.registry.clear_cache()  # _etp_policy_table
+        return policies
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # _etp_policy_table
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _etp_policy_table
+        return result
+
     @api.constrains("first_response_time", "resolution_time", "days", "hours")
     def _check_targets(self):
         for policy in self:
@@ -112,11 +128,24 @@ class HelpdeskSla(models.Model):
                     )
                 ) from error
 
+    @api.model
+    @tools.ormcache()
+    def _etp_policy_table(self):
+        """Every active policy as ``PolicyFacts``, in their order: which
+        policies apply to a ticket is decided from it without a query
+        (``helpdesk.ticket._etp_slas_by_ticket``). Cached: every new ticket
+        and every change of a ticket's team, category, tags or priority
+        asks; a change of a policy clears the cache."""
+        policies = self.sudo().search([("active", "=", True)])
+        return tuple(policy._etp_facts() for policy in policies)
+
     def _etp_facts(self):
         """This policy as the ranking and the targets see it."""
         self.ensure_one()
         return sla_rules.PolicyFacts(
             id=self.id,
+            company_id=self.company_id.id or 0,
+            domain=self.domain or "",
             sequence=self.sequence,
             audience=self.audience,
             support_line=self.support_line,
@@ -132,5 +161,14 @@ class HelpdeskSla(models.Model):
         )
 
     def _etp_target_hours(self, kind, hours_per_day):
+        """Hours of this policy's target of ``kind`` (its targets only are
+        read: not its teams, tags or categories)."""
         self.ensure_one()
-        return sla_rules.target_hours(self._etp_facts(), kind, hours_per_day)
+        targets = sla_rules.PolicyFacts(
+            id=self.id,
+            first_response_time=self.first_response_time,
+            resolution_time=self.resolution_time,
+            days=self.days,
+            hours=self.hours,
+        )
+        return sla_rules.target_hours(targets, kind, hours_per_day)

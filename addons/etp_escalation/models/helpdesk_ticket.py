@@ -1,31 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
-from odoo.tools import split_every
+from odoo.tools import SQL, split_every
+from odoo.tools.mail import generate_tracking_message_id
 from odoo.tools.safe_eval import safe_eval
 
 from ..lib import sla as sla_rules
 from .helpdesk_sla import PRIORITY_CHOICES
 
-# what ranking the policies and reading their targets need, read with their search
-POLICY_FIELDS = [
-    "domain",
-    "sequence",
-    "company_id",
-    "audience",
-    "support_line",
-    "priority",
-    "first_response_time",
-    "resolution_time",
-    "days",
-    "hours",
-    "stage_id",
-]
 # ticket fields that decide which SLA policies apply
 MATCH_FIELDS = {
     "team_id",
@@ -86,6 +74,15 @@ class HelpdeskTicket(models.Model):
         string="SLA Time Left",
         compute="_compute_sla_deadline_display",
         help="Time left until the nearest deadline of the open SLA targets.",
+    )
+    # precomputed: a new ticket has no rating yet, and rating's and
+    # helpdesk_mgmt_rating's computes give it their "none" values before it
+    # is inserted, without asking the database
+    rating_last_value = fields.Float(
+        compute="_compute_rating_last_value", store=True, precompute=True
+    )
+    positive_rate_percentage = fields.Integer(
+        compute="_compute_percentage", store=True, precompute=True
     )
     # The operator's queue: the nearest deadline (see _compute_sla_next),
     # stored and indexed so that the queue is sorted by it in SQL
@@ -167,16 +164,20 @@ class HelpdeskTicket(models.Model):
         """helpdesk_mgmt_rating counts the ratings one ticket at a time: the
         tickets without a rating (every new ticket) are found with one query
         for the batch and get its "no rating" value, the others are counted
-        as before."""
-        rated = {
-            res_id
-            for [res_id] in self.env["rating.rating"]
-            .sudo()
-            ._read_group(
-                expression.AND([self._origin._rating_domain(), [("rating", ">=", 1)]]),
-                ["res_id"],
-            )
-        }
+        as before. A ticket not yet inserted has none."""
+        rated = set()
+        if self._origin:
+            rated = {
+                res_id
+                for [res_id] in self.env["rating.rating"]
+                .sudo()
+                ._read_group(
+                    expression.AND(
+                        [self._origin._rating_domain(), [("rating", ">=", 1)]]
+                    ),
+                    ["res_id"],
+                )
+            }
         unrated = self.filtered(lambda t: t._origin.id not in rated)
         unrated.positive_rate_percentage = -1
         return super(HelpdeskTicket, self - unrated)._compute_percentage()
@@ -234,6 +235,68 @@ class HelpdeskTicket(models.Model):
     def _etp_move_to_team(self, team, reason, kind="manual", tried=False):
         """Move the ticket to ``team`` and record it in the escalation history."""
         self.ensure_one()
+        return self._etp_move_to_teams([(self, team, reason, tried)], kind=kind)
+
+    # ------------------------------------------------------------------
+    # Moving tickets between teams, in batches (escalation, SLA breaches)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _etp_move_to_teams(self, moves, kind="manual"):
+        """Move tickets to other teams and record it in their escalation
+        history: ``moves`` is a list of ``(ticket, team, reason[, tried])``.
+
+        The same for one ticket (an operator's escalation) and for hundreds
+        (the SLA cron): one insert of the history rows, one write per target
+        team, one chatter note per ticket logged in one batch, then one duty
+        assignment for all the tickets moved (``etp_duty_defer`` is set while
+        they move). Checks every move first: nothing moves when one is wrong.
+
+        :return: the history rows, in the order of ``moves``
+        """
+        Escalation = self.env["helpdesk.ticket.escalation"]
+        if not moves:
+            return Escalation
+        moves = [(move + (False,))[:4] for move in moves]
+        for ticket, team, reason, _tried in moves:
+            ticket._etp_check_move(team, reason)
+        kinds = dict(Escalation._fields["kind"]._description_selection(self.env))
+        vals_list, bodies, by_team = [], {}, defaultdict(list)
+        for ticket, team, reason, tried in moves:
+            from_team = ticket.team_id
+            vals_list.append(
+                {
+                    "ticket_id": ticket.id,
+                    "from_team_id": from_team.id,
+                    "from_line": from_team.support_line,
+                    "to_team_id": team.id,
+                    "to_line": team.support_line,
+                    "kind": kind,
+                    "reason": reason,
+                    "tried": tried,
+                }
+            )
+            bodies[ticket.id] = Markup("<p>%s</p><p>%s</p>") % (
+                self.env._(
+                    "%(kind)s: %(from)s → %(to)s",
+                    kind=kinds[kind],
+                    **{"from": from_team.name or "—", "to": team.name},
+                ),
+                reason,
+            )
+            by_team[team].append(ticket.id)
+        history = Escalation.create(vals_list)
+        deferred = self.with_context(etp_duty_defer=True)
+        for team, ticket_ids in by_team.items():
+            deferred.browse(ticket_ids).write({"team_id": team.id, "user_id": False})
+        moved = self.browse(list(bodies))
+        moved._etp_log_notes(bodies)
+        self.env["helpdesk.duty.shift"]._etp_assign_tickets(moved)
+        return history
+
+    def _etp_check_move(self, team, reason):
+        """Whether the ticket may move to ``team`` for ``reason``."""
+        self.ensure_one()
         if not team:
             raise UserError(self.env._("Choose the team the ticket goes to."))
         if team == self.team_id:
@@ -246,36 +309,61 @@ class HelpdeskTicket(models.Model):
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for the escalation."))
-        from_team = self.team_id
-        history = self.env["helpdesk.ticket.escalation"].create(
-            {
-                "ticket_id": self.id,
-                "from_team_id": from_team.id,
-                "from_line": from_team.support_line,
-                "to_team_id": team.id,
-                "to_line": team.support_line,
-                "kind": kind,
-                "reason": reason,
-                "tried": tried,
-            }
+
+    def _etp_log_notes(self, bodies):
+        """Log ``bodies`` (``{ticket id: Markup}``, text we escaped
+        ourselves) on the tickets as internal notes: what
+        ``_message_log_batch`` writes (same author, subtype, type and
+        addresses), in one INSERT. The ORM's create sanitises and
+        post-processes each body, about a millisecond a note, which a cron
+        call escalating hundreds of tickets would pay hundreds of times.
+
+        :return: the notes (``mail.message``, as superuser)
+        """
+        Message = self.env["mail.message"].sudo()
+        if not bodies:
+            return Message
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[
+            False
+        ]
+        now, uid = self.env.cr.now(), self.env.uid
+        ids = list(bodies)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO mail_message (
+                    model, res_id, body, message_type, subtype_id, is_internal,
+                    author_id, email_from, reply_to, message_id,
+                    email_add_signature, date,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT %(model)s, note.res_id, note.body, 'notification',
+                    %(subtype)s, TRUE, %(author)s, %(email_from)s, %(reply_to)s,
+                    %(message_id)s, FALSE, %(date)s, %(uid)s, %(now)s, %(uid)s,
+                    %(now)s
+                FROM unnest(%(ids)s::int[], %(bodies)s::text[])
+                    WITH ORDINALITY AS note(res_id, body, position)
+                ORDER BY note.position
+                RETURNING id
+                """,
+                model=self._name,
+                subtype=self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                author=author_id or None,
+                email_from=email_from or None,
+                reply_to=reply_to or None,
+                message_id=generate_tracking_message_id("message-notify"),
+                date=fields.Datetime.now(),
+                uid=uid,
+                now=now,
+                ids=ids,
+                bodies=[str(escape(bodies[ticket_id])) for ticket_id in ids],
+            )
         )
-        self.write({"team_id": team.id, "user_id": False})
-        self.message_post(
-            body=Markup("<p>%s</p><p>%s</p>")
-            % (
-                self.env._(
-                    "%(kind)s: %(from)s → %(to)s",
-                    kind=dict(history._fields["kind"]._description_selection(self.env))[
-                        kind
-                    ],
-                    **{"from": from_team.name or "—", "to": team.name},
-                ),
-                reason,
-            ),
-            subtype_xmlid="mail.mt_note",
+        notes = Message.browse([row[0] for row in self.env.cr.fetchall()])
+        self.browse(ids).invalidate_recordset(
+            ["message_ids", "message_needaction", "message_needaction_counter"]
         )
-        self.env["helpdesk.duty.shift"]._etp_assign_tickets(self)
-        return history
+        return notes
 
     # ------------------------------------------------------------------
     # SLA (helpdesk_mgmt_sla's rows, first response, deadline priority)
@@ -340,22 +428,10 @@ class HelpdeskTicket(models.Model):
     def _etp_counts_sla(self):
         """``{ticket id: bool}``: whether the ticket's SLA clock runs: its
         team uses SLA; a ticket without a team is not left without a clock
-        when the line-1 desks of its company use SLA (one search)."""
-        unsorted = self.filtered(lambda t: not t.team_id)
-        companies = set()
-        if unsorted:
-            teams = (
-                self.env["helpdesk.ticket.team"]
-                .sudo()
-                .search(
-                    [
-                        ("support_line", "=", "1"),
-                        ("use_sla", "=", True),
-                        ("company_id", "in", unsorted.company_id.ids),
-                    ]
-                )
-            )
-            companies = set(teams.company_id.ids)
+        when the line-1 desks of its company use SLA (cached)."""
+        companies = frozenset()
+        if any(not ticket.team_id for ticket in self):
+            companies = self.env["helpdesk.ticket.team"]._etp_sla_intake_company_ids()
         return {
             ticket.id: ticket.team_id.use_sla
             if ticket.team_id
@@ -367,35 +443,60 @@ class HelpdeskTicket(models.Model):
         """The policies of ``policies`` (all applying to this ticket) that set
         its targets (see ``best_policies``)."""
         self.ensure_one()
-        path = tuple(
-            int(cid) for cid in (self.category_id.parent_path or "").split("/") if cid
-        )
         facts = {policy._etp_facts(): policy for policy in policies}
-        best = sla_rules.best_policies(list(facts), path)
+        best = sla_rules.best_policies(list(facts), self._etp_sla_facts().category_path)
         return policies.browse([policy.id for policy in best])
+
+    def _etp_sla_facts(self):
+        """The ticket as the rule choosing its SLA policies sees it
+        (``sla_rules.applies``)."""
+        self.ensure_one()
+        return sla_rules.TicketFacts(
+            team_id=self.team_id.id or 0,
+            tag_ids=frozenset(self.tag_ids.ids),
+            category_path=self.env["helpdesk.ticket.category"]._etp_category_path(
+                self.category_id.id
+            ),
+            company_id=self.company_id.id or 0,
+            audience=self.audience or "",
+            support_line=self._etp_sla_line(),
+            priority=self.priority or "",
+        )
 
     def _etp_slas_by_ticket(self):
         """``{ticket id: policies}``: what ``_get_sla()`` gives each ticket,
-        for many tickets with one search (upstream searches per ticket)."""
+        for many tickets at once and from the cached policies
+        (``helpdesk.sla._etp_policy_table``): no query but the domain filters
+        of the policies that have one, one per policy for all the tickets
+        (upstream searches the policies per ticket)."""
         Policy = self.env["helpdesk.sla"].sudo()
-        policies = Policy.search_fetch([], POLICY_FIELDS)
-        filtered = {}
-        for policy in policies:
-            domain = safe_eval(policy.domain or "[]")
-            if domain:
-                filtered[policy] = self.filtered_domain(domain)
-        counts = self._etp_counts_sla() if policies else {}
+        table = Policy._etp_policy_table()
+        if not table:
+            return dict.fromkeys(self.ids, Policy)
+        filtered = {
+            policy.id: self.filtered_domain(safe_eval(policy.domain))
+            for policy in table
+            if policy.has_domain
+        }
+        counts = self._etp_counts_sla()
         result = {}
         for ticket in self:
-            found = Policy
-            if policies and counts[ticket.id]:
-                found = policies.filtered_domain(ticket._get_sla_ticket_domain())
-                found = found.filtered(
-                    lambda p, t=ticket: p not in filtered or t in filtered[p]
-                )
-                found = ticket._etp_most_specific(found)
-            result[ticket.id] = found
-        return result
+            best = []
+            if counts[ticket.id]:
+                facts = ticket._etp_sla_facts()
+                found = [
+                    policy
+                    for policy in table
+                    if sla_rules.applies(policy, facts)
+                    and (not policy.has_domain or ticket in filtered[policy.id])
+                ]
+                best = sla_rules.best_policies(found, facts.category_path)
+            result[ticket.id] = Policy.browse([policy.id for policy in best])
+        prefetch = [policy.id for policy in table]
+        return {
+            ticket_id: policies.with_prefetch(prefetch)
+            for ticket_id, policies in result.items()
+        }
 
     def _etp_sla_plan(self):
         """``{ticket id: (rows to drop, [(row, policy)] to hand over,
@@ -405,10 +506,15 @@ class HelpdeskTicket(models.Model):
         A met or expired target stays as history, and a kind whose targets
         are all over gets no new one. An open target of a policy that no
         longer applies (the ticket changed team, priority, category…) is
-        handed over to the new policy, its clock starting then."""
-        best = self._etp_slas_by_ticket()
+        handed over to the new policy, its clock starting then. Tickets
+        whose targets are all over are not matched against the policies."""
+        pending = self.filtered(lambda t: not t._etp_sla_over())
+        best = pending._etp_slas_by_ticket()
+        table = {
+            facts.id: facts for facts in self.env["helpdesk.sla"]._etp_policy_table()
+        }
         plan = {}
-        for ticket in self:
+        for ticket in pending:
             hours_per_day = ticket.team_id.resource_calendar_id.hours_per_day
             drop, hand_over, add = self.env["helpdesk.ticket.sla"], [], []
             for kind in (sla_rules.FIRST_RESPONSE, sla_rules.RESOLUTION):
@@ -421,7 +527,7 @@ class HelpdeskTicket(models.Model):
                 wanted = [
                     policy
                     for policy in best[ticket.id]
-                    if policy._etp_target_hours(kind, hours_per_day)
+                    if sla_rules.target_hours(table[policy.id], kind, hours_per_day)
                 ]
                 stale = open_rows.filtered(lambda r, w=wanted: r.sla_id not in w)
                 missing = [policy for policy in wanted if policy not in rows.sla_id]
@@ -431,6 +537,18 @@ class HelpdeskTicket(models.Model):
             if drop or hand_over or add:
                 plan[ticket.id] = (drop, hand_over, add)
         return plan
+
+    def _etp_sla_over(self):
+        """Whether both targets of the ticket are over (met or expired): no
+        policy gives it a new one."""
+        self.ensure_one()
+        states = defaultdict(set)
+        for row in self.ticket_sla_ids:
+            states[row.target_kind].add(row.state)
+        return all(
+            states[kind] and not states[kind].intersection(sla_rules.OPEN_STATES)
+            for kind in (sla_rules.FIRST_RESPONSE, sla_rules.RESOLUTION)
+        )
 
     def _etp_sync_sla(self):
         """Give the tickets the targets of the policies that apply, in one

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
+from odoo.tools import sql
 
 from odoo.addons.etp_helpdesk.lib import deadlines
 from odoo.addons.etp_helpdesk.tools import set_column_defaults
@@ -20,6 +21,10 @@ TARGET_KINDS = [
     (sla_rules.RESOLUTION, "Resolution"),
 ]
 CRON_BATCH_SIZE = 500
+# what the cron reports about a due target (the leader's digest)
+WARNING = "warning"
+BREACH = "breach"
+ESCALATED = "escalated"
 
 
 class HelpdeskTicketSla(models.Model):
@@ -94,19 +99,25 @@ class HelpdeskTicketSla(models.Model):
     def init(self):
         result = super().init()
         set_column_defaults(self, "etp_escalation")
-        # the cron's two searches: open targets by deadline and by warning date
+        # the cron's two searches: open targets by deadline and by warning
+        # date, in the order they are read (a batch of thousands of targets
+        # due at the same moment is read without sorting them all)
+        for old in ("deadline", "warning"):
+            sql.drop_index(
+                self.env.cr, f"helpdesk_ticket_sla_etp_due_{old}_idx", self._table
+            )
         tools.create_index(
             self.env.cr,
-            "helpdesk_ticket_sla_etp_due_deadline_idx",
+            "helpdesk_ticket_sla_etp_breach_order_idx",
             self._table,
-            ["deadline"],
+            ["deadline", "id"],
             where="state = 'in_progress' AND breached_at IS NULL",
         )
         tools.create_index(
             self.env.cr,
-            "helpdesk_ticket_sla_etp_due_warning_idx",
+            "helpdesk_ticket_sla_etp_warning_order_idx",
             self._table,
-            ["warning_date"],
+            ["warning_date", "id"],
             where="state = 'in_progress' AND warned_at IS NULL",
         )
         tools.create_index(
@@ -124,6 +135,12 @@ class HelpdeskTicketSla(models.Model):
         response), and the clock starting when the target is set (upstream:
         at the ticket's creation), i.e. when the row is created or handed
         over to another policy."""
+        # the stages of the tickets and of the policies (target and pause
+        # stages), read at once (the pause stages unfiltered: filtering them
+        # by "active" would read them first, on their own)
+        policies = self.sla_id
+        pauses = policies.with_context(active_test=False).ignore_stage_ids
+        (self.ticket_id.stage_id | policies.stage_id | pauses).mapped("sequence")
         result = super()._compute_sla_data()
         for row in self:
             ticket, policy = row.ticket_id, row.sla_id
@@ -334,155 +351,165 @@ class HelpdeskTicketSla(models.Model):
                 order="warning_date, id",
             )
         digests = defaultdict(list)
-        breached._etp_handle_breaches(now, digests)
-        warned._etp_handle_warnings(now, digests)
+        breached._etp_handle_due(BREACH, now, digests)
+        warned._etp_handle_due(WARNING, now, digests)
         self._etp_send_digests(digests)
         done = len(breached) + len(warned)
         remaining = 0
         if done >= batch_size:
-            remaining = Rows.search_count(
-                self._etp_breach_domain(now)
-            ) + Rows.search_count(self._etp_warning_domain(now))
+            # counted up to ten batches ahead: enough for the cron worker
+            # (it calls again while something remains) and its log, without
+            # counting a hundred thousand due targets after every batch
+            cap = 10 * batch_size
+            remaining = Rows.search_count(self._etp_breach_domain(now), limit=cap)
+            if remaining < cap:
+                remaining += Rows.search_count(
+                    self._etp_warning_domain(now), limit=cap - remaining
+                )
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining
 
-    def _etp_describe(self, lang_env):
-        """«First response: 05.03.2026 14:05 МСК» in the reader's language."""
-        kind = dict(self._fields["target_kind"]._description_selection(lang_env))[
-            self.target_kind
-        ]
-        return f"{kind}: {self.deadline_display}"
+    def _etp_descriptions(self, lang_env):
+        """``{row id: «First response: 05.03.2026 14:05 МСК»}``, the kind
+        in the reader's language (its labels read once for all the rows)."""
+        kinds = dict(self._fields["target_kind"]._description_selection(lang_env))
+        return {
+            row.id: f"{kinds[row.target_kind]}: {row.deadline_display}" for row in self
+        }
 
-    def _etp_handle_warnings(self, now, digests):
+    def _etp_handle_due(self, event, now, digests):
+        """The cron's one rule for due targets, ``event`` being a warning
+        (the company's share of the target is used up) or a breach (the
+        deadline passed).
+
+        The targets are marked once (``warned_at``; expired and
+        ``breached_at``). A breached ticket whose policy escalates and whose
+        team has a next line moves there, its move's note naming the missed
+        targets; any other open ticket gets a note naming them, and the team
+        leader an activity. The leader's digest names every ticket. In
+        batches whatever the number of tickets: one write of the targets,
+        one move of all the escalated tickets
+        (``helpdesk.ticket._etp_move_to_teams``), one chatter log, one
+        activity create.
+        """
         if not self:
             return
-        self.write({"warned_at": now})
+        if event == BREACH:
+            self.write({"state": sla_rules.EXPIRED, "breached_at": now})
+        else:
+            self.write({"warned_at": now})
         self._etp_prefetch()
-        by_ticket = self.grouped("ticket_id")
-        bodies = {}
-        activity_vals = []
+        title = {
+            WARNING: self.env._("SLA warning: a target is close to its deadline."),
+            BREACH: self.env._("SLA breach: a target was missed."),
+        }[event]
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        ticket_model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
-        for ticket, rows in by_ticket.items():
-            leader = ticket.team_id.user_id
-            lines = [row._etp_describe(self.env) for row in rows]
-            bodies[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("SLA warning: a target is close to its deadline."),
-                Markup().join(Markup("<li>%s</li>") % line for line in lines),
-            )
-            if leader:
-                digests[leader].append(("warning", ticket, rows))
-                first = min(rows, key=lambda r: r.deadline)
-                activity_vals.append(
-                    {
-                        "res_model_id": ticket_model_id,
-                        "res_id": ticket.id,
-                        "user_id": leader.id,
-                        "activity_type_id": todo.id if todo else False,
-                        "summary": self.env._(
-                            "SLA: %(target)s", target=first._etp_describe(self.env)
-                        ),
-                        "date_deadline": deadlines.from_utc_naive(
-                            first.deadline, "Europe/Moscow"
-                        ).date(),
-                    }
-                )
-        self.env["helpdesk.ticket"].browse(bodies)._message_log_batch(bodies=bodies)
-        if activity_vals:
-            self.env["mail.activity"].with_context(
-                mail_activity_quick_update=True
-            ).create(activity_vals)
-
-    def _etp_handle_breaches(self, now, digests):
-        if not self:
-            return
-        self.write({"state": sla_rules.EXPIRED, "breached_at": now})
-        self._etp_prefetch()
-        by_ticket = self.grouped("ticket_id")
-        bodies = {}
-        activity_vals = []
-        escalations = []
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        ticket_model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
-        for ticket, rows in by_ticket.items():
+        described = self._etp_descriptions(self.env)
+        notes, activity_vals, escalations = {}, [], []
+        for ticket, rows in self.grouped("ticket_id").items():
             if not ticket.active or ticket.closed:
                 continue
-            team = ticket.team_id
-            leader = team.user_id
-            lines = [row._etp_describe(self.env) for row in rows]
-            target = team.escalation_team_id
-            escalate = bool(target) and any(rows.sla_id.mapped("escalate_on_breach"))
-            bodies[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("SLA breach: a target was missed."),
+            leader = ticket.team_id.user_id
+            lines = [described[row.id] for row in rows]
+            notes[ticket.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                title,
                 Markup().join(Markup("<li>%s</li>") % line for line in lines),
             )
-            if escalate:
-                escalations.append(
-                    (
-                        ticket,
-                        target,
-                        self.env._(
-                            "SLA breach, escalated automatically: %(targets)s",
-                            targets="; ".join(lines),
-                        ),
-                    )
+            target = rows._etp_escalation_team(ticket) if event == BREACH else None
+            if target:
+                reason = self.env._(
+                    "SLA breach, escalated automatically: %(targets)s",
+                    targets="; ".join(lines),
                 )
+                escalations.append((ticket, target, reason))
             elif leader:
                 activity_vals.append(
-                    {
-                        "res_model_id": ticket_model_id,
-                        "res_id": ticket.id,
-                        "user_id": leader.id,
-                        "activity_type_id": todo.id if todo else False,
-                        "summary": self.env._(
-                            "SLA breached: %(targets)s", targets="; ".join(lines)
-                        ),
-                        "date_deadline": deadlines.from_utc_naive(
-                            now, "Europe/Moscow"
-                        ).date(),
-                    }
+                    rows._etp_activity_vals(event, ticket, now, todo, described)
                 )
             if leader:
-                digests[leader].append(
-                    ("escalated" if escalate else "breach", ticket, rows)
-                )
+                digests[leader].append((ESCALATED if target else event, ticket, rows))
+        failed = self._etp_run_isolated(
+            escalations,
+            lambda items: self.env["helpdesk.ticket"]._etp_move_to_teams(
+                items, kind="sla_breach"
+            ),
+            "SLA escalation of ticket %s",
+        )
+        moved = {ticket.id for ticket, _team, _reason in escalations} - {
+            ticket.id for ticket, _team, _reason in failed
+        }
+        bodies = {
+            ticket_id: body
+            for ticket_id, body in notes.items()
+            if ticket_id not in moved
+        }
         if bodies:
-            self.env["helpdesk.ticket"].browse(bodies)._message_log_batch(bodies=bodies)
+            self.env["helpdesk.ticket"].browse(bodies)._etp_log_notes(bodies)
         if activity_vals:
             self.env["mail.activity"].with_context(
                 mail_activity_quick_update=True
             ).create(activity_vals)
-        self._etp_run_isolated(
-            escalations,
-            lambda item: item[0]._etp_move_to_team(item[1], item[2], kind="sla_breach"),
-            "SLA escalation of ticket %s",
-        )
+
+    def _etp_escalation_team(self, ticket):
+        """The team ``ticket`` escalates to for these breached targets: its
+        team's next line, when a policy of the targets escalates."""
+        target = ticket.team_id.escalation_team_id
+        if target and any(self.sla_id.mapped("escalate_on_breach")):
+            return target
+        return None
+
+    def _etp_activity_vals(self, event, ticket, now, activity_type, described):
+        """The team leader's to-do for these targets of ``ticket``: a warning
+        is due on the Moscow day of the nearest deadline, a breach today."""
+        if event == WARNING:
+            first = min(self, key=lambda r: r.deadline)
+            summary = self.env._("SLA: %(target)s", target=described[first.id])
+            due = first.deadline
+        else:
+            lines = [described[row.id] for row in self]
+            summary = self.env._("SLA breached: %(targets)s", targets="; ".join(lines))
+            due = now
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+            "res_id": ticket.id,
+            "user_id": ticket.team_id.user_id.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "date_deadline": deadlines.from_utc_naive(due, "Europe/Moscow").date(),
+        }
 
     def _etp_prefetch(self):
         """Read what the notifications need for the whole batch at once."""
         tickets = self.ticket_id
-        tickets.mapped("display_name")
+        tickets.mapped("number")
         tickets.team_id.user_id.partner_id.mapped("lang")
         tickets.team_id.escalation_team_id.mapped("name")
         self.sla_id.mapped("escalate_on_breach")
 
     @api.model
     def _etp_run_isolated(self, items, func, label):
-        """Run ``func`` on every item; when one fails, roll back, redo them one
-        by one in savepoints, and log the failing ones (the others go on)."""
+        """Run ``func`` on all the items at once; when that fails, roll back,
+        redo them one by one (``func`` on a list of one) in savepoints, and
+        log the failing ones (the others go on).
+
+        :return: the items that failed
+        """
         if not items:
-            return
+            return []
         try:
             with self.env.cr.savepoint():
-                for item in items:
-                    func(item)
+                func(items)
+            return []
         except Exception:  # isolate the failing item, then log it
+            failed = []
             for item in items:
                 try:
                     with self.env.cr.savepoint():
-                        func(item)
+                        func([item])
                 except Exception:
                     _logger.exception(label, getattr(item[0], "display_name", item))
+                    failed.append(item)
+            return failed
 
     @api.model
     def _etp_send_digests(self, digests):
@@ -490,10 +517,13 @@ class HelpdeskTicketSla(models.Model):
         for leader, events in digests.items():
             env = self.with_context(lang=leader.lang or self.env.lang).env
             titles = {
-                "warning": env._("close to the deadline"),
-                "breach": env._("breached"),
-                "escalated": env._("breached, escalated to the next line"),
+                WARNING: env._("close to the deadline"),
+                BREACH: env._("breached"),
+                ESCALATED: env._("breached, escalated to the next line"),
             }
+            described = self.browse(
+                [row_id for _event, _ticket, rows in events for row_id in rows.ids]
+            )._etp_descriptions(env)
             items = Markup().join(
                 Markup('<li><a href="/odoo/helpdesk.ticket/%s">%s</a> %s — %s: %s</li>')
                 % (
@@ -501,7 +531,7 @@ class HelpdeskTicketSla(models.Model):
                     ticket.number,
                     ticket.name,
                     titles[event],
-                    "; ".join(row._etp_describe(env) for row in rows),
+                    "; ".join(described[row_id] for row_id in rows.ids),
                 )
                 for event, ticket, rows in events
             )

@@ -2,13 +2,16 @@
 import statistics
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from odoo.addons.etp_helpdesk.lib import deadlines
 from odoo.addons.etp_helpdesk.tools import set_column_defaults
 
+# what decides whether a ticket without a team has an SLA clock (see
+# _etp_sla_intake_company_ids)
+SLA_INTAKE_FIELDS = {"use_sla", "support_line", "company_id", "active"}
 # the dashboard's figures: what each number counts, what its list shows
 DASHBOARD_METRICS = ("open", "unassigned", "at_risk", "breached", "answered_today")
 BREACHED_WINDOW = timedelta(hours=24)
@@ -77,6 +80,23 @@ class HelpdeskTicketTeam(models.Model):
     def init(self):
         result = super().init()
         set_column_defaults(self, "etp_escalation")
+        return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        self.env.registry.clear_cache()  # _etp_sla_intake_company_ids
+        return teams
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SLA_INTAKE_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # _etp_sla_intake_company_ids
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _etp_sla_intake_company_ids
         return result
 
     def _compute_duty_user_ids(self):
@@ -152,6 +172,15 @@ class HelpdeskTicketTeam(models.Model):
                 raise ValidationError(
                     self.env._("Team %s cannot escalate to itself.", team.name)
                 )
+
+    @api.model
+    @tools.ormcache()
+    def _etp_sla_intake_company_ids(self):
+        """The companies whose line-1 desks use SLA: a ticket of theirs that
+        no desk holds yet has an SLA clock. Cached (every new ticket asks);
+        a change of a team's SLA, line, company or archiving clears it."""
+        teams = self.sudo().search([("support_line", "=", "1"), ("use_sla", "=", True)])
+        return frozenset(teams.company_id.ids)
 
     def action_view_duty_roster(self):
         self.ensure_one()

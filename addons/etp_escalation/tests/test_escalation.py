@@ -60,3 +60,55 @@ class TestEscalation(EtpHelpdeskCommon):
     def test_team_cannot_escalate_to_itself(self):
         with self.assertRaises(ValidationError):
             self.team_l3.escalation_team_id = self.team_l3
+
+    def test_a_batch_of_moves_is_recorded_ticket_by_ticket(self):
+        """Tickets of both audiences escalated in one batch: each to its own
+        next line, each with its history row and its chatter note; a ticket
+        whose stage belongs to its old team only takes the first stage of
+        the new one."""
+        triage = self.env["helpdesk.ticket.stage"].create(
+            {
+                "name": "Разбор на 1 линии",
+                "sequence": 2,
+                "team_ids": [(6, 0, self.team_customer_l1.ids)],
+            }
+        )
+        customer = self._ticket(partner_id=self.contact_customer.id)
+        customer.stage_id = triage
+        supplier = self._ticket(partner_id=self.contact_supplier.id)
+        self.env["helpdesk.ticket"]._etp_move_to_teams(
+            [
+                (customer, self.team_customer_l2, "Нужен анализ протокола"),
+                (supplier, self.team_supplier_l2, "Нужен журнал аукциона"),
+            ],
+            kind="sla_breach",
+        )
+        self.assertEqual(customer.team_id, self.team_customer_l2)
+        self.assertEqual(supplier.team_id, self.team_supplier_l2)
+        self.assertEqual(
+            customer.stage_id, self.team_customer_l2._get_applicable_stages()[:1]
+        )
+        self.assertNotEqual(customer.stage_id, triage)
+        for ticket, reason in (
+            (customer, "Нужен анализ протокола"),
+            (supplier, "Нужен журнал аукциона"),
+        ):
+            self.assertRecordValues(
+                ticket.escalation_ids, [{"kind": "sla_breach", "reason": reason}]
+            )
+            notes = ticket.message_ids.filtered(lambda m, r=reason: r in str(m.body))
+            self.assertEqual(len(notes), 1)
+            self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+
+    def test_nothing_moves_when_one_move_of_the_batch_is_wrong(self):
+        first = self._ticket(partner_id=self.contact_customer.id)
+        second = self._ticket(partner_id=self.contact_customer.id)
+        with self.assertRaises(UserError):
+            self.env["helpdesk.ticket"]._etp_move_to_teams(
+                [
+                    (first, self.team_customer_l2, "Сложный случай"),
+                    (second, self.team_customer_l1, "Уже на месте"),
+                ]
+            )
+        self.assertEqual((first | second).team_id, self.team_customer_l1)
+        self.assertFalse((first | second).escalation_ids)

@@ -284,6 +284,9 @@ class TestQueueScreens(EtpQueueCommon):
             key=lambda menu: menu["sequence"],
         )
         self.assertEqual(first["action"], f"ir.actions.act_window,{action.id}")
+        # and the Helpdesk is the operator's first app: /odoo opens the queue
+        apps = [menus[child] for child in menus["root"]["children"]]
+        self.assertEqual(min(apps, key=lambda menu: menu["sequence"])["id"], root.id)
 
     def test_list_and_kanban_show_the_countdown_and_msk_deadline(self):
         views = (

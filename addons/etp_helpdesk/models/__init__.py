@@ -1,4 +1,6 @@
 from . import mail_thread
+from . import mail_alias
+from . import mail_alias_domain
 from . import res_company
 from . import ir_module_module
 from . import ir_http
@@ -11,6 +13,8 @@ from . import helpdesk_ticket_child_mixin
 from . import helpdesk_ticket_checklist
 from . import helpdesk_ticket_consent
 from . import discuss_channel
+from . import im_livechat_channel
+from . import im_livechat_channel_rule
 from . import website
 from . import res_config_settings
 from . import helpdesk_personal_data_log

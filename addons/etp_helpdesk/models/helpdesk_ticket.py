@@ -312,6 +312,25 @@ class HelpdeskTicket(models.Model):
             ticket.checklist_total_count = total
             ticket.checklist_progress = 100.0 * done / total if total else 0.0
 
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        """helpdesk_mgmt's rule (a ticket keeps its stage while the stage
+        applies to its team, else it takes the team's first one), with the
+        stages of each team searched once for the batch: upstream searches
+        once per ticket, which a batch moving hundreds of tickets to another
+        team (escalation on SLA breach) pays hundreds of times."""
+        applicable = {
+            team: team._get_applicable_stages() for team in self.mapped("team_id")
+        }
+        for ticket in self:
+            stages = applicable.get(ticket.team_id)
+            if stages is None:  # no team: upstream's stages without a team
+                stages = applicable[ticket.team_id] = (
+                    ticket.team_id._get_applicable_stages()
+                )
+            if ticket.stage_id not in stages:
+                ticket.stage_id = stages[:1]
+
     @api.constrains("procedure_number")
     def _check_procedure_number(self):
         for ticket in self:
@@ -619,8 +638,10 @@ class HelpdeskTicket(models.Model):
         if not vals.get("audience"):
             if team.audience in ("customer", "supplier"):
                 vals["audience"] = team.audience
-            elif partner.commercial_partner_id.procurement_role:
-                vals["audience"] = partner.commercial_partner_id.procurement_role
+            elif partner.procurement_role:
+                # a commercial field: the contact holds its organisation's
+                # (without reading the organisation)
+                vals["audience"] = partner.procurement_role
         if not team and vals.get("audience"):
             company_id = vals.get("company_id") or self.env.company.id
             key = (vals["audience"], company_id)
@@ -727,12 +748,14 @@ class HelpdeskTicket(models.Model):
         if not values.get("channel_id"):
             # An administrator may have deleted the Email channel: the email
             # still opens a ticket, only without a channel (as upstream does).
-            channel = self.env.ref(
+            # (The id is cached; deleting the channel deletes its xml id,
+            # which clears the cache.)
+            channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
                 "helpdesk_mgmt.helpdesk_ticket_channel_email",
                 raise_if_not_found=False,
             )
-            if channel:
-                values["channel_id"] = channel.id
+            if channel_id:
+                values["channel_id"] = channel_id
         ticket = super().message_new(msg_dict, custom_values=values)
         ticket._etp_drop_external_followers([])
         return ticket

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models, tools
 
@@ -8,8 +8,10 @@ from ..tools import set_column_defaults
 from .helpdesk_ticket_team import TEAM_AUDIENCES
 
 _KEYWORD_SEPARATORS = re.compile(r"[,;\n]+")
-# fields whose change alters the keyword index
-_INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id"}
+# fields whose change alters the cached keyword index, paths and names
+_INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id", "name"}
+# a step of a category's playbook, as the tickets' checklists copy it
+PlaybookStep = namedtuple("PlaybookStep", ["id", "name", "description"])
 
 
 def _normalize_text(text):
@@ -62,29 +64,92 @@ class HelpdeskTicketCategory(models.Model):
         self.env.registry.clear_cache()
         return result
 
-    def _etp_playbook_steps(self):
-        """Map each category id to its playbook: the active steps of its
-        ancestors, root first, then its own, each in sequence order."""
-        chains = {
-            category.id: [int(cid) for cid in category.parent_path.split("/") if cid]
-            for category in self.sudo()
+    def _update_field_translations(self, field_name, translations, *args, **kwargs):
+        result = super()._update_field_translations(
+            field_name, translations, *args, **kwargs
+        )
+        if field_name == "name":
+            self.env.registry.clear_cache()  # _etp_complete_names
+        return result
+
+    @api.depends("name", "parent_id.complete_name")
+    @api.depends_context("lang")
+    def _compute_complete_name(self):
+        """Upstream's «Parent / Child», from the cached names of the saved
+        categories (``_etp_complete_names``): every list of tickets shows
+        them, and upstream reads each level of parents in turn. A category
+        being edited (not saved, or renamed in this form) is computed as
+        upstream does."""
+        names = self._etp_complete_names(self.env.lang or "en_US")
+        others = self.browse()
+        for category in self:
+            name = names.get(category.id) if isinstance(category.id, int) else None
+            if name is None:
+                others |= category
+            else:
+                category.complete_name = name
+        if others:
+            return super(HelpdeskTicketCategory, others)._compute_complete_name()
+        return None
+
+    @api.model
+    @tools.ormcache("lang")
+    def _etp_complete_names(self, lang):
+        """``{category id: complete name in lang}`` of every category.
+        Cached: a change of a category's name (or its translation) or of its
+        parent clears the cache."""
+        categories = (
+            self.sudo()
+            .with_context(lang=lang, active_test=False)
+            .search_fetch([("id", "!=", 0)], ["name", "parent_path"])
+        )
+        names = {category.id: category.name for category in categories}
+        return {
+            category.id: " / ".join(
+                names.get(int(cid), "")
+                for cid in category.parent_path.split("/")
+                if cid
+            )
+            for category in categories
         }
-        ancestor_ids = {cid for chain in chains.values() for cid in chain}
+
+    @api.model
+    @tools.ormcache("category_id")
+    def _etp_category_path(self, category_id):
+        """The ids of category ``category_id`` and of its ancestors, root
+        first (none for no category). Cached: every new ticket's SLA policies
+        ask; moving or deleting a category clears the cache."""
+        category = self.sudo().browse(category_id)
+        return tuple(int(cid) for cid in (category.parent_path or "").split("/") if cid)
+
+    def _etp_playbook_steps(self):
+        """Map each category id to its playbook (see ``_etp_playbook``)."""
+        return {category.id: self._etp_playbook(category.id) for category in self}
+
+    @api.model
+    @tools.ormcache("category_id")
+    def _etp_playbook(self, category_id):
+        """The playbook of category ``category_id``: the active steps of its
+        ancestors, root first, then its own, each in sequence order, as
+        ``PlaybookStep`` tuples. Cached: every new ticket of the category
+        asks; a change of a step or of the categories clears the cache."""
+        path = self._etp_category_path(category_id)
+        if not path:
+            return ()
         steps = (
             self.env["helpdesk.playbook.step"]
             .sudo()
             .search_fetch(
-                [("category_id", "in", list(ancestor_ids))],
+                [("category_id", "in", list(path))],
                 ["category_id", "sequence", "name", "description"],
             )
         )
         by_category = defaultdict(list)
         for step in steps:
-            by_category[step.category_id.id].append(step)
-        return {
-            category_id: [step for cid in chain for step in by_category[cid]]
-            for category_id, chain in chains.items()
-        }
+            by_category[step.category_id.id].append(
+                PlaybookStep(step.id, step.name, step.description)
+            )
+        return tuple(step for cid in path for step in by_category[cid])
 
     @api.model
     @tools.ormcache("company_id")

@@ -6,6 +6,9 @@ from ..tools import set_column_defaults
 AUDIENCES = [("customer", "Customers"), ("supplier", "Suppliers")]
 TEAM_AUDIENCES = AUDIENCES + [("both", "Customers and suppliers")]
 SUPPORT_LINES = [("1", "Line 1"), ("2", "Line 2"), ("3", "Line 3")]
+# what the cached live chat rules of the pages depend on
+# (website._etp_desk_livechat_rules)
+LIVECHAT_FIELDS = {"livechat_channel_id", "active"}
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -50,14 +53,26 @@ class HelpdeskTicketTeam(models.Model):
     def create(self, vals_list):
         teams = super().create(vals_list)
         teams._etp_sync_livechat_operators({})
+        if teams.livechat_channel_id:
+            self.env.registry.clear_cache()  # website._etp_desk_livechat_rules
         return teams
 
     def write(self, vals):
         if "user_ids" not in vals and "livechat_channel_id" not in vals:
-            return super().write(vals)
-        before = {team.id: team.user_ids for team in self}
-        result = super().write(vals)
-        self._etp_sync_livechat_operators(before)
+            result = super().write(vals)
+        else:
+            before = {team.id: team.user_ids for team in self}
+            result = super().write(vals)
+            self._etp_sync_livechat_operators(before)
+        if LIVECHAT_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # website._etp_desk_livechat_rules
+        return result
+
+    def unlink(self):
+        with_chat = bool(self.livechat_channel_id)
+        result = super().unlink()
+        if with_chat:
+            self.env.registry.clear_cache()  # website._etp_desk_livechat_rules
         return result
 
     def _etp_sync_livechat_operators(self, users_before):

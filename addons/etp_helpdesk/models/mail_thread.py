@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.tools import email_normalize
 
 from ..lib import autoreply, charsets
@@ -156,27 +156,36 @@ class MailThread(models.AbstractModel):
         """Whether ``email_from`` is one of the desk's own addresses: an alias,
         or the catchall, bounce or notification address of an alias domain."""
         email = email_normalize(email_from or "")
-        if not email:
-            return False
+        return bool(email) and email in self._etp_own_addresses()
+
+    @api.model
+    @tools.ormcache()
+    def _etp_own_addresses(self):
+        """The desk's own addresses, normalised (see ``_etp_is_own_address``).
+        Cached: every incoming email asks. A change of an alias, an alias
+        domain (see ``mail.alias``, ``mail.alias.domain``) or a system
+        parameter clears the cache."""
         default_from = (
             self.env["ir.config_parameter"].sudo().get_param("mail.default.from")
         )
-        if default_from and email_normalize(default_from) == email:
-            return True
+        addresses = {email_normalize(default_from or "")}
         # alias domains are a handful: one per mail domain of the database
         domains = self.env["mail.alias.domain"].sudo().search([], limit=100)
         for domain in domains:
-            if email in (
-                domain.catchall_email,
-                domain.bounce_email,
-                email_normalize(domain.default_from_email or ""),
-            ):
-                return True
-        return bool(
+            addresses.update(
+                (
+                    domain.catchall_email,
+                    domain.bounce_email,
+                    email_normalize(domain.default_from_email or ""),
+                )
+            )
+        aliases = (
             self.env["mail.alias"]
             .sudo()
-            .search_count([("alias_full_name", "=", email)], limit=1)
+            .search_fetch([("alias_full_name", "!=", False)], ["alias_full_name"])
         )
+        addresses.update(aliases.mapped("alias_full_name"))
+        return frozenset(address for address in addresses if address)
 
     @api.model
     def _detect_loop_sender(self, message, message_dict, routes):

@@ -124,11 +124,14 @@ class ResPartner(models.Model):
         return False
 
     def _etp_find_by_inn(self, inns):
-        """Companies whose INN is one of ``inns``, in the order of ``inns``."""
+        """Companies whose INN is one of ``inns``, in the order of ``inns``
+        (read with what routing a request by them needs)."""
         if not inns:
             return self.browse()
-        partners = self.search(
-            [("vat", "in", list(inns)), ("is_company", "=", True)], order="id"
+        partners = self.search_fetch(
+            [("vat", "in", list(inns)), ("is_company", "=", True)],
+            ["vat", "commercial_partner_id", "procurement_role", "tz"],
+            order="id",
         )
         by_inn = {p.vat: p for p in reversed(partners)}
         return self.browse([by_inn[i].id for i in inns if i in by_inn])

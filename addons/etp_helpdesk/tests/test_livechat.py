@@ -606,6 +606,62 @@ class TestLivechatPerAudiencePage(HttpCase):
         self.assertTrue(marker % customers.id in customer_page, "customers' chat")
         self.assertFalse(marker % suppliers.id in customer_page, "suppliers' chat")
 
+    def test_desk_channel_lookup_is_cached_and_follows_changes(self):
+        """Every page asks which desk channel claims it: the channels and
+        their rules are read once, then cached; a change of a rule, of a
+        desk's channel or the deletion of a channel is seen at once."""
+        customers = self.env.ref("etp_helpdesk.im_livechat_channel_customer")
+        suppliers = self.env.ref("etp_helpdesk.im_livechat_channel_supplier")
+        rule = self.env.ref("etp_helpdesk.im_livechat_channel_rule_supplier_show")
+        team = self.env["helpdesk.ticket.team"].search(
+            [("livechat_channel_id", "=", suppliers.id)]
+        )
+        website = self.env["website"].get_current_website()
+        operator = new_test_user(
+            self.env, login="etp-chat-op", groups="helpdesk_mgmt.group_helpdesk_user"
+        )
+        (customers | suppliers).user_ids = operator
+        self.env["bus.presence"].create(
+            {
+                "user_id": operator.id,
+                "status": "online",
+                "last_poll": fields.Datetime.now(),
+            }
+        )
+
+        def offered(path):
+            self.env.flush_all()  # the request reads the database
+            page = self.url_open(path).text
+            return {
+                channel
+                for channel in customers | suppliers
+                if f'"channel_id": {channel.id}' in page
+            }
+
+        self.assertEqual(offered("/support?audience=supplier"), {suppliers})
+        website._etp_desk_livechat_rules(website.channel_id.id)
+        with self.assertQueryCount(0):
+            website._etp_desk_livechat_rules(website.channel_id.id)
+        # a rule changed: the suppliers' chat shows on /suppliers/ only, the
+        # page keeps the website's channel (its rules apply in the browser)
+        rule.regex_url = "/suppliers/"
+        self.assertEqual(offered("/support?audience=supplier"), {customers})
+        rule.regex_url = "audience=supplier"
+        self.assertEqual(offered("/support?audience=supplier"), {suppliers})
+        # the desk gives up its channel: no desk claims the page
+        team.livechat_channel_id = False
+        self.assertEqual(offered("/support?audience=supplier"), {customers})
+        team.livechat_channel_id = suppliers
+        self.assertEqual(offered("/support?audience=supplier"), {suppliers})
+        # a new rule of the channel, then the channel deleted
+        self.env["im_livechat.channel.rule"].create(
+            {"channel_id": suppliers.id, "regex_url": "/my/tickets", "sequence": 1}
+        )
+        self.assertEqual(offered("/support?x=/my/tickets"), {suppliers})
+        suppliers.unlink()
+        self.assertEqual(offered("/support?audience=supplier"), {customers})
+        self.assertFalse(website._etp_desk_livechat_rules(website.channel_id.id))
+
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestLivechatTour(HttpCase, EtpHelpdeskCommon):

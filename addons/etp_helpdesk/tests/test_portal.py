@@ -16,7 +16,9 @@ from .common import EtpHelpdeskCommon
 # number of tickets). Measured in test mode, so it includes the savepoints of
 # the test cursor, in the suite's database (all three addons installed), with
 # the company's name in the footer and the short date format of the list.
-MY_TICKETS_QUERY_COUNT = 42
+# The tickets' categories (with their parents) and the desks' live chat rules
+# come from caches: no query for them.
+MY_TICKETS_QUERY_COUNT = 36
 
 SUPPLIER_TICKET = "Не подписывается заявка на участие"
 CUSTOMER_TICKET = "Не публикуется извещение о закупке"
@@ -830,6 +832,18 @@ class TestPortalReadsWell(EtpPortalCase):
 
 @tagged("post_install", "-at_install", "is_query_count")
 class TestPortalQueryCount(EtpPortalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Category = cls.env["helpdesk.ticket.category"]
+        cls.category_signature = Category.create({"name": "Электронная подпись"})
+        cls.subcategories = Category.create(
+            [
+                {"name": "Подписание заявки", "parent_id": cls.category_signature.id},
+                {"name": "Сертификат", "parent_id": cls.category_signature.id},
+            ]
+        )
+
     def _make_tickets(self, partner, count, start):
         for index in range(start, start + count):
             self._ticket(
@@ -839,7 +853,52 @@ class TestPortalQueryCount(EtpPortalCase):
                 procurement_regime="44fz",
                 lot_number=str(index),
                 procedure_deadline=datetime(2026, 3, 10, 7, index % 60),
+                category_id=self.subcategories[index % 2].id,
             )
+
+    def test_category_names_are_cached_and_follow_changes(self):
+        """The list names each ticket's category with its parents, from
+        cached names (no query for the categories at all); a rename, a
+        translation or a move shows at once."""
+        self._login(self.portal_supplier)
+
+        def categories_shown():
+            self.env.flush_all()  # the request reads the database
+            tree = html.fromstring(self.url_open("/my/tickets").content)
+            return {
+                cell.text_content().strip()
+                for cell in tree.xpath(
+                    "//td[contains(@class, 'o_etp_ticket_category')]"
+                )
+            } - {"", *others}
+
+        others = set()
+        others = categories_shown()  # of the user's other tickets
+        self._make_tickets(self.contact_supplier, 2, 0)
+
+        self.assertEqual(
+            categories_shown(),
+            {
+                "Электронная подпись / Подписание заявки",
+                "Электронная подпись / Сертификат",
+            },
+        )
+        Category = self.env["helpdesk.ticket.category"]
+        Category._etp_complete_names("en_US")
+        with self.assertQueryCount(0):
+            Category._etp_complete_names("en_US")
+        self.category_signature.name = "ЭП"
+        self.assertEqual(
+            categories_shown(), {"ЭП / Подписание заявки", "ЭП / Сертификат"}
+        )
+        self.category_signature.update_field_translations("name", {"en_US": "Подпись"})
+        self.assertEqual(
+            categories_shown(), {"Подпись / Подписание заявки", "Подпись / Сертификат"}
+        )
+        self.subcategories[1].parent_id = False
+        self.assertEqual(
+            categories_shown(), {"Подпись / Подписание заявки", "Сертификат"}
+        )
 
     def _queries_of(self, url):
         for _warmup in range(3):

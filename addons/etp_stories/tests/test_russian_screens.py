@@ -93,6 +93,11 @@ def page_texts(body):
     for attr in ("placeholder", "title"):
         texts.extend(root.xpath(f"//body//@{attr}"))
     texts.extend(root.xpath("//body//input[@type='submit']/@value"))
+    # A file input the browser draws itself speaks the browser's language
+    # ("Choose Files", "No file chosen"): the page must draw its own picker.
+    for node in root.xpath("//body//input[@type='file']"):
+        if "visually-hidden" not in (node.get("class") or "").split():
+            texts.append("Choose Files")
     return texts
 
 

@@ -44,16 +44,21 @@ registry.category("web_tour.tours").add("etp_helpdesk_portal_tour", {
             run: "edit Кнопка «Подать» неактивна, аукцион через час.",
         },
         {
-            content: "Attach a screenshot",
-            trigger: "form[action='/submitted/ticket'] input[name='attachment']",
+            content: "Attach a screenshot with the Russian file picker",
+            trigger: "form[action='/submitted/ticket'] label[for='attachment']:contains(Выбрать файлы)",
             run() {
+                const input = document.getElementById(this.anchor.htmlFor);
                 const transfer = new DataTransfer();
                 transfer.items.add(
                     new File(["PNG screenshot"], "скриншот.png", {type: "image/png"})
                 );
-                this.anchor.files = transfer.files;
-                this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
+                input.files = transfer.files;
+                input.dispatchEvent(new Event("change", {bubbles: true}));
             },
+        },
+        {
+            content: "The chosen file is named beside the button",
+            trigger: "form[action='/submitted/ticket'] .o_etp_file_names:contains(скриншот.png)",
         },
         {
             content: "Send the request",
