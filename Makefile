@@ -2,7 +2,7 @@
 # `make test` (see README.md); the rest are building blocks.
 SHELL := /bin/bash
 VENV := .venv
-ADDONS := addons/etp_helpdesk addons/etp_escalation addons/etp_incident
+ADDONS := addons/etp_helpdesk addons/etp_escalation addons/etp_incident addons/etp_stories
 
 .PHONY: run run-prod test lint format clean-state
 

@@ -50,6 +50,10 @@ def demo_installed(env):
             problems.append(f"{module.name}: {module.state}, demo={module.demo}")
     if len(modules) != 3:
         problems.append("an addon of the product is missing")
+    # the stories addon is for the test databases only
+    stories = env["ir.module.module"].search([("name", "=", "etp_stories")])
+    if stories.state not in (False, "uninstalled", "uninstallable"):
+        problems.append(f"etp_stories (tests only) is {stories.state}")
     if not env["res.lang"]._lang_get("ru_RU").active:
         problems.append("Russian is not active")
     operators = env["res.users"].search(

@@ -168,6 +168,9 @@ PY
 
 # Modules of the product, in install order.
 ETP_MODULES="etp_helpdesk,etp_escalation,etp_incident"
+# The test databases add etp_stories: the tests across the addons, an addon
+# installed only to run them (never in the demo or in production).
+ETP_TEST_MODULES="$ETP_MODULES,etp_stories"
 
 # Fail unless every given module is installed in the database.
 check_installed() {

@@ -9,8 +9,9 @@ For each addon, from a database where it is installed:
 - does the same for each ``i18n_upstream/<module>/ru.po``, the Russian the
   addon ships for an upstream module it depends on (see
   etp_helpdesk/models/ir_module_module.py), against that module's terms.
-Prints the terms still without a translation; tests/test_i18n.py fails while
-any remain, or while a file differs from a fresh export.
+Prints the terms still without a translation;
+addons/etp_stories/tests/test_i18n.py fails while any remain, or while a file
+differs from a fresh export.
 """
 
 import io

@@ -38,11 +38,12 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+# The live helpers of the suite's deployment checks (etp_stories/tests/live).
+sys.path.insert(0, str(ROOT / "addons" / "etp_stories" / "tests"))
 
-from tests.live.helpdesk import CUSTOMERS_ALIAS, SUPPLIERS_ALIAS, Helpdesk  # noqa: E402
-from tests.live.mailservers import DISCARD_DOMAIN, MailServers  # noqa: E402
-from tests.live.odooserver import JsonRpc, OdooServer  # noqa: E402
+from live.helpdesk import CUSTOMERS_ALIAS, SUPPLIERS_ALIAS, Helpdesk  # noqa: E402
+from live.mailservers import DISCARD_DOMAIN, MailServers  # noqa: E402
+from live.odooserver import JsonRpc, OdooServer  # noqa: E402
 
 INGEST_LIMIT = 600  # seconds after the last email
 
@@ -114,8 +115,7 @@ def warm_up(url, user, ticket_pages=3):
     the registry and the pages' assets. Four visitors at once, so that both
     workers get some."""
     import requests
-
-    from tests.live.odooserver import web_login
+    from live.odooserver import web_login
 
     def visit():
         requests.get(f"{url}/support", timeout=300)

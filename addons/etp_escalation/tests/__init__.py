@@ -9,6 +9,9 @@ from . import test_rating
 from . import test_retention
 from . import test_upstream_tables
 from . import test_livechat_rights
+from . import test_adoption
+from . import test_lib_duty
+from . import test_lib_sla
 from . import test_queue
 from . import test_dashboard
 from . import test_stages

@@ -347,11 +347,9 @@ class TestDutyAssignment(DutyCommon):
             # shifts: 11 for 5 tickets as for 20; with etp_incident installed
             # 4 more, one search per computed field of its emergency case
             # lines that follows the ticket (triggers of user_id, per batch)
-            with self.assertQueryCount(15):
-                before = self.cr.sql_log_count
+            with self._count_queries(15) as queries:
                 Shift._etp_assign_tickets(tickets)
-                self.env.flush_all()
-                counts[size] = self.cr.sql_log_count - before
+            counts[size] = queries.count
             self.assertEqual(tickets.user_id, self.op_night | self.op_night_2)
         self.assertEqual(counts[5], counts[20])
 

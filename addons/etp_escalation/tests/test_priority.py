@@ -1,7 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import ExitStack
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
@@ -161,25 +159,14 @@ class TestDeadlinePriority(EtpSlaCommon):
             self.env.flush_all()
             self.env.invalidate_all()
             with self._at(start + timedelta(hours=7)):
-                with ExitStack() as stack:
-                    if expected is not None:
-                        stack.enter_context(self.assertQueryCount(expected))
-                    # as assertQueryCount does: flush, no random bus clean-up
-                    stack.enter_context(patch("random.random", lambda: 1))
-                    self.env.user.mapped("login")
-                    self.env.flush_all()
-                    self.env.cr.flush()
-                    before = self.cr.sql_log_count
+                with self._count_queries(expected) as queries:
                     Ticket = self.env["helpdesk.ticket"]
                     done, _remaining = Ticket._cron_raise_deadline_priority()
-                    self.env.flush_all()
-                    self.env.cr.flush()  # and the pre-commit hooks (bus)
-                    count = self.cr.sql_log_count - before
                 self.assertEqual(done, size)
                 tickets.write({"stage_id": self.stage_done.id})
                 self.env.flush_all()
             self.env.invalidate_all()
-            return count
+            return queries.count
 
         measure(1, T0)
         counts = {10: measure(10, T0 + timedelta(days=2))}

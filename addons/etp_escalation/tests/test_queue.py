@@ -3,7 +3,6 @@
 indexed field kept up to date with the SLA targets), the filters, and query
 counts of its list and kanban that do not grow with the rows shown."""
 
-from contextlib import ExitStack
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -417,16 +416,10 @@ class TestQueueQueries(EtpQueueCommon):
         self.env.registry.clear_cache()
         read(100)  # warm the caches (views, rules, translations)
         self.env.invalidate_all()
-        with ExitStack() as stack:
-            if expected is not None:
-                stack.enter_context(self.assertQueryCount(expected))
-            stack.enter_context(patch("random.random", lambda: 1))
-            self.env.cr.flush()
-            before = self.cr.sql_log_count
+        with self._count_queries(expected) as queries:
             records = read(limit)
-            count = self.cr.sql_log_count - before
         self.assertEqual(len(records), limit)
-        return count
+        return queries.count
 
     def _queue(self, view_type):
         Ticket = self.env["helpdesk.ticket"].with_user(self.op_l1)

@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from contextlib import ExitStack
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -242,24 +241,13 @@ class TestSlaCronQueries(EtpSlaCommon):
         self.env.invalidate_all()
         moment = start + due_after
         with self._at(moment):
-            with ExitStack() as stack:
-                if expected is not None:
-                    stack.enter_context(self.assertQueryCount(expected))
-                # as assertQueryCount does: flush, no random bus clean-up
-                stack.enter_context(patch("random.random", lambda: 1))
-                self.env.user.mapped("login")
-                self.env.flush_all()
-                self.env.cr.flush()
-                before = self.cr.sql_log_count
+            with self._count_queries(expected) as queries:
                 done, _remaining = self.env["helpdesk.ticket.sla"]._cron_check_sla()
-                self.env.flush_all()
-                self.env.cr.flush()  # and the pre-commit hooks (bus)
-                count = self.cr.sql_log_count - before
             self.assertEqual(done, size)
             tickets.write({"stage_id": self.stage_done.id})
             self.env.flush_all()
         self.env.invalidate_all()
-        return count
+        return queries.count
 
     def _counts(self, due_after, flat=False):
         """Query counts of the cron on 10 and on 50 due tickets; ``flat``: the

@@ -6,13 +6,26 @@ from freezegun import freeze_time
 from lxml import html
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.base.tests.common import BaseCommon
 
 
+class QueryCount:
+    """What ``EtpHelpdeskCommon._count_queries`` measured: ``count``, the
+    number of queries, set when its block ends."""
+
+    count = None
+
+
+@tagged("post_install", "-at_install")
 class EtpHelpdeskCommon(BaseCommon):
-    """Desks, organisations and people that the tests of the three addons share."""
+    """Desks, organisations and people that the tests of the three addons share.
+
+    Its tests run once every module is loaded (post-install), under both
+    runners alike: at install time Odoo's runner would run etp_helpdesk's tests
+    before etp_escalation and etp_incident are loaded, in a database that may
+    already hold their views and data, and count other queries than pytest."""
 
     @classmethod
     def setUpClass(cls):
@@ -79,6 +92,46 @@ class EtpHelpdeskCommon(BaseCommon):
             yield
             if flush:
                 self.env.flush_all()
+
+    @contextmanager
+    def _count_queries(self, expected=None, flush=True):
+        """The suite's one query-count harness: count the SQL queries of the
+        block as ``assertQueryCount`` counts them, and keep the figure, so that
+        a test compares the same work at two sizes::
+
+            with self._count_queries() as small:
+                ...  # 5 tickets
+            with self._count_queries(small.count) as large:
+                ...  # 50 tickets: fails if it takes more
+            self.assertEqual(small.count, large.count)
+
+        ``expected``: fail when the block takes more queries, as
+        ``assertQueryCount(expected)`` does. (Not through it: Odoo tags a test
+        ``is_query_count`` only when its own source calls assertQueryCount, and
+        its runner then fails an untagged TransactionCase that does.)
+        ``flush``: flush the ORM and run the pre-commit hooks (tracking, bus
+        notifications) before the block and after it, so that the block pays
+        for what it left pending. The bus's random clean-up never runs
+        (``random.random`` patched, as ``assertQueryCount`` does). The figure
+        is in ``.count`` once the block is over."""
+        measured = QueryCount()
+        with patch("random.random", lambda: 1):
+            self.env.user.mapped("login")  # read before counting, as there
+            if flush:
+                self.env.flush_all()
+                self.env.cr.flush()
+            before = self.cr.sql_log_count
+            yield measured
+            if flush:
+                self.env.flush_all()
+                self.env.cr.flush()
+            measured.count = self.cr.sql_log_count - before
+        if expected is not None:
+            self.assertLessEqual(
+                measured.count,
+                expected,
+                f"query count more than expected: {measured.count} > {expected}",
+            )
 
     @classmethod
     def _etp_speak_russian(cls, users=None):

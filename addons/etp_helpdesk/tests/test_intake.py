@@ -174,18 +174,16 @@ class TestIntake(EtpHelpdeskCommon):
         )
         counts = {}
         for size in (2, 2, 12):  # the first run fills the caches
-            self.env.flush_all()
-            before = self.cr.sql_log_count
-            Ticket.create(
-                [
-                    {
-                        "name": f"Вопрос {index}",
-                        "description": "<p>Не могу войти</p>",
-                        "team_id": self.team_supplier_l1.id,
-                    }
-                    for index in range(size)
-                ]
-            )
-            self.env.flush_all()
-            counts[size] = self.cr.sql_log_count - before
+            with self._count_queries() as queries:
+                Ticket.create(
+                    [
+                        {
+                            "name": f"Вопрос {index}",
+                            "description": "<p>Не могу войти</p>",
+                            "team_id": self.team_supplier_l1.id,
+                        }
+                        for index in range(size)
+                    ]
+                )
+            counts[size] = queries.count
         self.assertEqual(counts[2], counts[12])

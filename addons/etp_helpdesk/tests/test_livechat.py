@@ -447,9 +447,9 @@ class TestLivechatTicket(LivechatTicketCommon):
 
         def queries(channel):
             self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            self._run_command(channel, self.chat_operator)
-            return self.env.cr.sql_log_count - before
+            with self._count_queries() as counted:
+                self._run_command(channel, self.chat_operator)
+            return counted.count
 
         warm, warmer = conversation(1), conversation(1)
         short, long = conversation(1), conversation(5)
@@ -458,8 +458,9 @@ class TestLivechatTicket(LivechatTicketCommon):
         count_short = queries(short)
         count_long = queries(long)
         self.assertEqual(count_short, count_long)
-        # 46 with etp_escalation's search of the SLA policies for the ticket
-        self.assertLessEqual(count_long, 46)
+        # 50 with etp_escalation's search of the SLA policies for the ticket,
+        # and the writes and notifications the command leaves to the flush
+        self.assertLessEqual(count_long, 50)
 
 
 @tagged("post_install", "-at_install")

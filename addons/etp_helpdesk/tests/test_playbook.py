@@ -389,12 +389,10 @@ class TestPlaybook(EtpHelpdeskCommon):
                     }
                     for i in range(count)
                 ]
-                self.env.flush_all()
                 self.env.invalidate_all()
-                before = self.cr.sql_log_count
-                Ticket.create(vals_list)
-                self.env.flush_all()
-                costs.append(self.cr.sql_log_count - before)
+                with self._count_queries() as queries:
+                    Ticket.create(vals_list)
+                costs.append(queries.count)
             extra[count] = costs[1] - costs[0]
         # one INSERT for the lines (per 100 lines), progress read; its UPDATE
         # joins the one the ticket gets anyway (the playbooks are cached)

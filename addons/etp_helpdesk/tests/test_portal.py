@@ -904,11 +904,10 @@ class TestPortalQueryCount(EtpPortalCase):
     def _queries_of(self, url):
         for _warmup in range(3):
             self.url_open(url)
-        self.env.flush_all()
-        count0 = self.cr.sql_log_count
-        response = self.url_open(url)
+        with self._count_queries() as queries:
+            response = self.url_open(url)
         self.assertEqual(response.status_code, 200)
-        return self.cr.sql_log_count - count0, response
+        return queries.count, response
 
     def test_my_tickets_query_count_is_flat(self):
         org = self.env["res.partner"].create(

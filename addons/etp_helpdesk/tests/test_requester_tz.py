@@ -285,10 +285,10 @@ class TestRequesterTzRule(RequesterTzCommon):
         def queries(records):
             self.env.invalidate_all()
             records = records.browse(records.ids)
-            before = self.env.cr.sql_log_count
-            records.mapped("procedure_deadline_display")
-            records.mapped("requester_now_display")
-            return self.env.cr.sql_log_count - before
+            with self._count_queries() as counted:
+                records.mapped("procedure_deadline_display")
+                records.mapped("requester_now_display")
+            return counted.count
 
         small, large = tickets(2), tickets(20)
         queries(small)
@@ -312,11 +312,13 @@ class TestRequesterClockInTheChat(LivechatTicketCommon):
 
         def queries(records):
             self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            result = Store(records).get_result()
-            clocks = [c.get("etp_requester_clock") for c in result["discuss.channel"]]
-            self.assertEqual({c["tz"] for c in clocks}, {"Asia/Omsk"})
-            return self.env.cr.sql_log_count - before
+            with self._count_queries() as counted:
+                result = Store(records).get_result()
+                clocks = [
+                    c.get("etp_requester_clock") for c in result["discuss.channel"]
+                ]
+                self.assertEqual({c["tz"] for c in clocks}, {"Asia/Omsk"})
+            return counted.count
 
         small, large = chats(2), chats(8)
         queries(small)

@@ -267,11 +267,10 @@ class TestDeadlineOnThePortalListQueries(HttpCase, RequesterTzCommon):
         def queries():
             for _warmup in range(2):
                 self.url_open("/my/tickets")
-            self.env.flush_all()
-            before = self.cr.sql_log_count
-            response = self.url_open("/my/tickets")
+            with self._count_queries() as queries:
+                response = self.url_open("/my/tickets")
             self.assertEqual(response.status_code, 200)
-            return self.cr.sql_log_count - before, response.text
+            return queries.count, response.text
 
         make(3)
         self.authenticate(user.login, user.login)

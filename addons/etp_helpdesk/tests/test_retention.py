@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
-from contextlib import ExitStack
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -365,21 +364,12 @@ class TestTicketRetention(EtpRetentionCommon):
                 contacts |= contact
             self.env.flush_all()
             self.env.invalidate_all()
-            with self._at(AFTER_TERM), ExitStack() as stack:
-                if expected is not None:
-                    stack.enter_context(self.assertQueryCount(expected))
-                stack.enter_context(patch("random.random", lambda: 1))
-                self.env.flush_all()
-                self.env.cr.flush()
-                before = self.cr.sql_log_count
+            with self._at(AFTER_TERM), self._count_queries(expected) as queries:
                 self.Service._etp_anonymise_tickets(tickets)
-                self.env.flush_all()
-                self.env.cr.flush()
-                count = self.cr.sql_log_count - before
             self.assertTrue(all(tickets.mapped("etp_anonymised_at")))
             self.assertFalse(any(contacts.mapped("active")))
             self.env.invalidate_all()
-            return count
+            return queries.count
 
         measure(1)
         small = measure(3)
@@ -523,20 +513,11 @@ class TestChatAndConsentRetention(EtpRetentionCommon):
                 chats |= self._chat(CLOSED)[0]
             self.env.flush_all()
             self.env.invalidate_all()
-            with self._at(AFTER_TERM), ExitStack() as stack:
-                if expected is not None:
-                    stack.enter_context(self.assertQueryCount(expected))
-                stack.enter_context(patch("random.random", lambda: 1))
-                self.env.flush_all()
-                self.env.cr.flush()
-                before = self.cr.sql_log_count
+            with self._at(AFTER_TERM), self._count_queries(expected) as queries:
                 self.Service._etp_anonymise_chats(chats)
-                self.env.flush_all()
-                self.env.cr.flush()
-                count = self.cr.sql_log_count - before
             self.assertTrue(all(chats.mapped("etp_anonymised_at")))
             self.env.invalidate_all()
-            return count
+            return queries.count
 
         measure(1)
         small = measure(2)

@@ -218,14 +218,12 @@ class TestExternalEscalation(EtpHelpdeskCommon):
         with freeze_time(self._overdue_batch(1, 1)):  # warm-up
             self.Escalation._cron_notify_overdue()
         moment = self._overdue_batch(2, 2)
-        before = self.cr.sql_log_count
-        with freeze_time(moment):
+        with self._count_queries() as two, freeze_time(moment):
             self.assertEqual(len(self.Escalation._cron_notify_overdue()), 2)
-        self.env.flush_all()
-        count_2 = self.cr.sql_log_count - before
         moment = self._overdue_batch(8, 3)
-        with self.assertQueryCount(count_2), freeze_time(moment):
+        with self._count_queries(two.count) as eight, freeze_time(moment):
             self.assertEqual(len(self.Escalation._cron_notify_overdue()), 8)
+        self.assertEqual(two.count, eight.count)
 
     def test_answered_escalation_is_never_overdue(self):
         escalation = self._escalation(self._contract_ticket())

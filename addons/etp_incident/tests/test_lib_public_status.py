@@ -1,8 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, timedelta
 
-import pytest
+from odoo.tests import BaseCase, tagged
 
+from odoo.addons.etp_helpdesk.tests.rules import parametrize
 from odoo.addons.etp_incident.lib import public_status
 
 NOW = datetime(2026, 12, 5, 9, 0)
@@ -18,63 +19,71 @@ def _item(state, component="signature", resolved_days_ago=None):
     }
 
 
-@pytest.mark.parametrize(
-    "state, phase",
-    [
-        ("new", "investigating"),
-        ("handed_to_it", "investigating"),
-        ("in_progress", "fixing"),
-        ("resolved", "fixed"),
-        ("closed", "fixed"),
-    ],
-)
-def test_phase(state, phase):
-    assert public_status.phase(state) == phase
-
-
-def test_unknown_state_is_refused():
-    with pytest.raises(ValueError, match="unknown_state"):
-        public_status.phase("draft")
-
-
-def test_open_items_keep_their_order():
-    items = [_item("in_progress"), _item("resolved", resolved_days_ago=1), _item("new")]
-    assert public_status.open_items(items) == [items[0], items[2]]
-
-
-def test_recent_items_window():
-    fixing = _item("in_progress")
-    yesterday = _item("resolved", resolved_days_ago=1)
-    week = _item("closed", resolved_days_ago=6.9)
-    older = _item("resolved", resolved_days_ago=7.1)
-    no_time = _item("resolved")
-    items = [fixing, yesterday, week, older, no_time]
-    assert public_status.recent_items(items, NOW) == [fixing, yesterday, week]
-    assert public_status.recent_items(items, NOW, days=2) == [fixing, yesterday]
-
-
-def test_by_component():
-    signature = _item("in_progress", "signature")
-    eis_fixed = _item("resolved", "eis", resolved_days_ago=1)
-    unknown = _item("new", "billing")
-    sections = public_status.by_component(
-        [signature, eis_fixed, unknown], ["login", "signature", "eis", "other"]
+@tagged("post_install", "-at_install", "etp_rules")
+class TestPublicStatusRules(BaseCase):
+    @parametrize(
+        "state, phase",
+        [
+            ("new", "investigating"),
+            ("handed_to_it", "investigating"),
+            ("in_progress", "fixing"),
+            ("resolved", "fixed"),
+            ("closed", "fixed"),
+        ],
     )
-    assert sections == [
-        ("login", "operational", []),
-        ("signature", "disrupted", [signature]),
-        ("eis", "operational", [eis_fixed]),
-        # a component not listed goes to the last one
-        ("other", "disrupted", [unknown]),
-    ]
+    def test_phase(self, state, phase):
+        self.assertEqual(public_status.phase(state), phase)
 
+    def test_unknown_state_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "unknown_state"):
+            public_status.phase("draft")
 
-def test_next_change():
-    items = [
-        _item("in_progress"),
-        _item("resolved", resolved_days_ago=2),
-        _item("resolved", resolved_days_ago=5),
-        _item("resolved", resolved_days_ago=8),
-    ]
-    assert public_status.next_change(items, NOW) == NOW + timedelta(days=2)
-    assert public_status.next_change(items[:1], NOW) is None
+    def test_open_items_keep_their_order(self):
+        items = [
+            _item("in_progress"),
+            _item("resolved", resolved_days_ago=1),
+            _item("new"),
+        ]
+        self.assertEqual(public_status.open_items(items), [items[0], items[2]])
+
+    def test_recent_items_window(self):
+        fixing = _item("in_progress")
+        yesterday = _item("resolved", resolved_days_ago=1)
+        week = _item("closed", resolved_days_ago=6.9)
+        older = _item("resolved", resolved_days_ago=7.1)
+        no_time = _item("resolved")
+        items = [fixing, yesterday, week, older, no_time]
+        self.assertEqual(
+            public_status.recent_items(items, NOW), [fixing, yesterday, week]
+        )
+        self.assertEqual(
+            public_status.recent_items(items, NOW, days=2), [fixing, yesterday]
+        )
+
+    def test_by_component(self):
+        signature = _item("in_progress", "signature")
+        eis_fixed = _item("resolved", "eis", resolved_days_ago=1)
+        unknown = _item("new", "billing")
+        sections = public_status.by_component(
+            [signature, eis_fixed, unknown], ["login", "signature", "eis", "other"]
+        )
+        self.assertEqual(
+            sections,
+            [
+                ("login", "operational", []),
+                ("signature", "disrupted", [signature]),
+                ("eis", "operational", [eis_fixed]),
+                # a component not listed goes to the last one
+                ("other", "disrupted", [unknown]),
+            ],
+        )
+
+    def test_next_change(self):
+        items = [
+            _item("in_progress"),
+            _item("resolved", resolved_days_ago=2),
+            _item("resolved", resolved_days_ago=5),
+            _item("resolved", resolved_days_ago=8),
+        ]
+        self.assertEqual(public_status.next_change(items, NOW), NOW + timedelta(days=2))
+        self.assertIsNone(public_status.next_change(items[:1], NOW))

@@ -344,12 +344,10 @@ class TestSpike(EtpHelpdeskCommon):
     # --- one query pattern -----------------------------------------------------
 
     def _queries(self, func):
-        self.env.flush_all()
         self.env.invalidate_all()
-        before = self.cr.sql_log_count
-        result = func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - before, result
+        with self._count_queries() as queries:
+            result = func()
+        return queries.count, result
 
     def test_cron_query_count_does_not_grow_with_tickets(self):
         Category = self.env["helpdesk.ticket.category"]

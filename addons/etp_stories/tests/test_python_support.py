@@ -12,12 +12,15 @@ admit 3.10.
 import ast
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from .common import LiveCase
+from .live.odooserver import ROOT
+
 ADDONS = ("etp_helpdesk", "etp_escalation", "etp_incident")
 OLDEST = (3, 10)
 
@@ -50,7 +53,7 @@ NEW_BUILTINS = {"ExceptionGroup", "BaseExceptionGroup"}
 
 
 def _python_files():
-    for folder in ("addons", "tests", "scripts", "config"):
+    for folder in ("addons", "scripts", "config"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             if "__pycache__" not in path.parts:
                 yield path
@@ -92,51 +95,59 @@ def _problems(path):
     return found
 
 
-def test_code_runs_on_python_3_10():
-    problems = [line for path in _python_files() for line in _problems(path)]
-    assert not problems, "Not supported by Python 3.10:\n" + "\n".join(problems)
+class TestPythonSupport(LiveCase):
+    """Reads every Python file and runs `pip wheel`: no database needed."""
 
-
-def test_the_checker_sees_python_3_11_constructs(tmp_path):
-    sample = tmp_path / "sample.py"
-    sample.write_text(
-        "import datetime\nfrom datetime import UTC\nfrom enum import StrEnum\n"
-        "now = datetime.datetime.now(datetime.UTC)\n"
-        "try:\n    pass\nexcept* ValueError:\n    pass\n",
-        encoding="utf-8",
-    )
-    assert _problems(sample)  # a syntax error under 3.10's grammar
-    sample.write_text(
-        "import datetime as dt\nfrom datetime import UTC\n"
-        "now = dt.datetime.now(dt.UTC)\n",
-        encoding="utf-8",
-    )
-    assert len(_problems(sample)) == 2
-
-
-def test_ruff_targets_the_oldest_python():
-    config = (ROOT / "ruff.toml").read_text(encoding="utf-8")
-    assert re.search(r'^target-version = "py310"$', config, re.M)
-
-
-def test_wheels_require_python_3_10():
-    """`pip wheel` builds each addon as the image does; the metadata admits
-    3.10 and, by the series, the Pythons Odoo 18 runs on."""
-    with tempfile.TemporaryDirectory() as out:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
-            + ["--disable-pip-version-check", "--wheel-dir", out]
-            + [str(ROOT / "addons" / name) for name in ADDONS],
-            check=True,
-            capture_output=True,
+    def test_code_runs_on_python_3_10(self):
+        problems = [line for path in _python_files() for line in _problems(path)]
+        self.assertFalse(
+            problems, "Not supported by Python 3.10:\n" + "\n".join(problems)
         )
-        wheels = sorted(pathlib.Path(out).glob("*.whl"))
-        assert len(wheels) == len(ADDONS), wheels
-        for wheel in wheels:
-            with zipfile.ZipFile(wheel) as archive:
-                name = next(n for n in archive.namelist() if n.endswith("/METADATA"))
-                metadata = archive.read(name).decode()
-            match = re.search(r"^Requires-Python: (.+)$", metadata, re.M)
-            assert match, f"{wheel.name}: no Requires-Python"
-            assert match.group(1).strip() == ">=3.10", (wheel.name, match.group(1))
-            assert "Framework :: Odoo :: 18.0" in metadata
+
+    def test_the_checker_sees_python_3_11_constructs(self):
+        tmp_path = pathlib.Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, tmp_path)
+        sample = tmp_path / "sample.py"
+        sample.write_text(
+            "import datetime\nfrom datetime import UTC\nfrom enum import StrEnum\n"
+            "now = datetime.datetime.now(datetime.UTC)\n"
+            "try:\n    pass\nexcept* ValueError:\n    pass\n",
+            encoding="utf-8",
+        )
+        self.assertTrue(_problems(sample))  # a syntax error under 3.10's grammar
+        sample.write_text(
+            "import datetime as dt\nfrom datetime import UTC\n"
+            "now = dt.datetime.now(dt.UTC)\n",
+            encoding="utf-8",
+        )
+        self.assertEqual(len(_problems(sample)), 2)
+
+    def test_ruff_targets_the_oldest_python(self):
+        config = (ROOT / "ruff.toml").read_text(encoding="utf-8")
+        self.assertTrue(re.search(r'^target-version = "py310"$', config, re.M))
+
+    def test_wheels_require_python_3_10(self):
+        """`pip wheel` builds each addon as the image does; the metadata admits
+        3.10 and, by the series, the Pythons Odoo 18 runs on."""
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+                + ["--disable-pip-version-check", "--wheel-dir", out]
+                + [str(ROOT / "addons" / name) for name in ADDONS],
+                check=True,
+                capture_output=True,
+            )
+            wheels = sorted(pathlib.Path(out).glob("*.whl"))
+            self.assertEqual(len(wheels), len(ADDONS), wheels)
+            for wheel in wheels:
+                with zipfile.ZipFile(wheel) as archive:
+                    name = next(
+                        n for n in archive.namelist() if n.endswith("/METADATA")
+                    )
+                    metadata = archive.read(name).decode()
+                match = re.search(r"^Requires-Python: (.+)$", metadata, re.M)
+                self.assertTrue(match, f"{wheel.name}: no Requires-Python")
+                self.assertEqual(
+                    match.group(1).strip(), ">=3.10", (wheel.name, match.group(1))
+                )
+                self.assertIn("Framework :: Odoo :: 18.0", metadata)

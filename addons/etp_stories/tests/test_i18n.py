@@ -18,7 +18,10 @@ import polib
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.translate import trans_export
 
-ADDONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "addons")
+# addons/etp_stories/tests/test_i18n.py
+ADDONS_DIR = os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+)
 ADDONS = ("etp_helpdesk", "etp_escalation", "etp_incident")
 OVERLAY_DIR = "i18n_upstream"
 

@@ -3,9 +3,9 @@
 runs it: a prefork master with HTTP workers, a cron worker and the gevent
 process for /websocket, in a process group of its own on free loopback ports.
 
-Used by the suite's live checks (tests/test_live_*.py) and the load benchmark
-(scripts/bench/). The database is a copy of an installed one
-(:func:`clone_database`), because a server outside the test runner commits.
+Used by the suite's live checks (etp_stories/tests/test_live_*.py) and the
+load benchmark (scripts/bench/). The database is a copy of an installed one
+(:func:`copy_database`), because a server outside the test runner commits.
 """
 
 import contextlib
@@ -23,7 +23,8 @@ import requests
 
 from .mailservers import free_port
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+# addons/etp_stories/tests/live/odooserver.py
+ROOT = pathlib.Path(__file__).resolve().parents[4]
 
 
 def odoo_bin():
@@ -32,10 +33,22 @@ def odoo_bin():
     return pathlib.Path(odoo.__file__).resolve().parent.parent / "odoo-bin"
 
 
+def _pg_params():
+    """How to reach PostgreSQL: Odoo's configuration where it names the
+    server (inside a test run), else libpq's PG* variables (the scripts)."""
+    from odoo.tools import config
+
+    return {
+        key: str(config[f"db_{key}"])
+        for key in ("host", "port", "user", "password")
+        if config.get(f"db_{key}")
+    }
+
+
 def _connect(dbname="postgres"):
     import psycopg2
 
-    conn = psycopg2.connect(dbname=dbname)
+    conn = psycopg2.connect(dbname=dbname, **_pg_params())
     conn.autocommit = True
     return conn
 
@@ -48,12 +61,35 @@ def drop_database(name, data_dir):
     )
 
 
-def clone_database(source, target, data_dir):
-    """``target`` becomes a fresh copy of ``source`` (database and filestore).
-    PostgreSQL copies a template only while nobody is connected to it."""
+def copy_database(source, target, data_dir):
+    """``target`` becomes a fresh copy of ``source`` (database and filestore),
+    taken with pg_dump while the test runner is connected to ``source``: what
+    its committed transactions hold, which is what the tests never change."""
     drop_database(target, data_dir)
+    env = dict(os.environ)
+    env.update(
+        {f"PG{key.upper()}": value for key, value in _pg_params().items()},
+    )
     with contextlib.closing(_connect()) as conn:
-        conn.cursor().execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+        conn.cursor().execute(f'CREATE DATABASE "{target}"')
+    dump = subprocess.Popen(
+        ["pg_dump", "--format=custom", "--dbname", source],
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    restore = subprocess.run(
+        ["pg_restore", "--no-owner", "--exit-on-error", "--dbname", target],
+        stdin=dump.stdout,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    dump.stdout.close()
+    if dump.wait() or restore.returncode:
+        raise RuntimeError(
+            f"Copying database {source} to {target} failed: {restore.stderr[-2000:]}"
+        )
     filestore = pathlib.Path(data_dir) / "filestore"
     if (filestore / source).is_dir():
         subprocess.run(
