@@ -257,7 +257,8 @@ class TestMyDesks(EtpQueueCommon):
         not_mine = [("id", "in", all_.ids), ("is_my_desk", "=", False)]
         self.assertEqual(Ticket.with_user(self.op_l2).search(not_mine), customer_l1)
         self.assertTrue(customer_l1.with_user(self.op_l1).is_my_desk)
-        self.assertFalse(customer_l2.with_user(self.op_l1).is_my_desk)
+        # line 2 reads a line-1 ticket, which is not its desk
+        self.assertFalse(customer_l1.with_user(self.op_l2).is_my_desk)
 
     def test_line1_desk_takes_unsorted_tickets(self):
         unsorted = self._ticket(name="Аудитория неизвестна")

@@ -90,15 +90,3 @@ def by_component(items, components):
         )
         for component in components
     ]
-
-
-def next_change(items, now, days=RECENT_DAYS):
-    """When (naive UTC) the status page computed at ``now`` next changes by
-    time alone (a fixed item leaving it), or ``None``."""
-    ends = [
-        item["resolved_at"] + timedelta(days=days)
-        for item in items
-        if not is_open(item) and item["resolved_at"]
-    ]
-    ends = [end for end in ends if end > now]
-    return min(ends) if ends else None

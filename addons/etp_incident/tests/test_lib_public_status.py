@@ -77,13 +77,3 @@ class TestPublicStatusRules(BaseCase):
                 ("other", "disrupted", [unknown]),
             ],
         )
-
-    def test_next_change(self):
-        items = [
-            _item("in_progress"),
-            _item("resolved", resolved_days_ago=2),
-            _item("resolved", resolved_days_ago=5),
-            _item("resolved", resolved_days_ago=8),
-        ]
-        self.assertEqual(public_status.next_change(items, NOW), NOW + timedelta(days=2))
-        self.assertIsNone(public_status.next_change(items[:1], NOW))
