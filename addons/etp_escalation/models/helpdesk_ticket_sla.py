@@ -395,7 +395,7 @@ class HelpdeskTicketSla(models.Model):
         if not self:
             return
         if event == BREACH:
-            self.write({"state": sla_rules.EXPIRED, "breached_at": now})
+            self._etp_expire(now)
         else:
             self.write({"warned_at": now})
         self._etp_prefetch()
@@ -449,6 +449,26 @@ class HelpdeskTicketSla(models.Model):
             self.env["mail.activity"].with_context(
                 mail_activity_quick_update=True
             ).create(activity_vals)
+
+    def _etp_expire(self, now):
+        """Mark these running targets missed (expired, ``breached_at``).
+
+        Their tickets' nearest deadline (the queue's stored fields) is left
+        as it is where the expiry changes nothing
+        (``sla.expiry_keeps_next_deadline``: the missed target still binds,
+        with the same deadline): a batch of hundreds of breaches would
+        otherwise recompute it on every ticket, to the value it had."""
+        Ticket = self.env["helpdesk.ticket"]
+        queue_fields = self.env.registry.field_computed[
+            Ticket._fields["sla_next_deadline"]
+        ]
+        changed = self.filtered(
+            lambda row: not sla_rules.expiry_keeps_next_deadline(
+                row.target_kind, bool(row.ticket_id.first_response_date)
+            )
+        )
+        with self.env.protecting(queue_fields, self.ticket_id - changed.ticket_id):
+            self.write({"state": sla_rules.EXPIRED, "breached_at": now})
 
     def _etp_escalation_team(self, ticket):
         """The team ``ticket`` escalates to for these breached targets: its
