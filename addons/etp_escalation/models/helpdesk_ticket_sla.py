@@ -213,10 +213,12 @@ class HelpdeskTicketSla(models.Model):
     @api.depends_context("lang")
     def _compute_deadline_display(self):
         Ticket = self.env["helpdesk.ticket"]
+        formatted = {}  # each moment in each zone formatted once
         for row in self:
-            row.deadline_display = Ticket._etp_format_deadline(
-                row.deadline, row.ticket_id.requester_tz, reader="operator"
-            )
+            key = (row.deadline, row.ticket_id.requester_tz)
+            if key not in formatted:
+                formatted[key] = Ticket._etp_format_deadline(*key, reader="operator")
+            row.deadline_display = formatted[key]
 
     def _etp_reached(self, stage):
         """Whether ``stage`` fulfils this target (see ``stage_reached``)."""
@@ -453,21 +455,26 @@ class HelpdeskTicketSla(models.Model):
     def _etp_expire(self, now):
         """Mark these running targets missed (expired, ``breached_at``).
 
-        Their tickets' nearest deadline (the queue's stored fields) is left
-        as it is where the expiry changes nothing
+        What does not change is not recomputed: a batch of hundreds of
+        breaches would otherwise recompute it all to the values it had. The
+        targets keep their deadline and warning (a closed target keeps both,
+        see ``_compute_deadline``), and their tickets' nearest deadline (the
+        queue's stored fields) stays where the expiry changes nothing
         (``sla.expiry_keeps_next_deadline``: the missed target still binds,
-        with the same deadline): a batch of hundreds of breaches would
-        otherwise recompute it on every ticket, to the value it had."""
+        with the same deadline)."""
+        computed = self.env.registry.field_computed
         Ticket = self.env["helpdesk.ticket"]
-        queue_fields = self.env.registry.field_computed[
-            Ticket._fields["sla_next_deadline"]
-        ]
+        queue_fields = computed[Ticket._fields["sla_next_deadline"]]
         changed = self.filtered(
             lambda row: not sla_rules.expiry_keeps_next_deadline(
                 row.target_kind, bool(row.ticket_id.first_response_date)
             )
         )
-        with self.env.protecting(queue_fields, self.ticket_id - changed.ticket_id):
+        keep = [
+            (computed[self._fields["deadline"]], self.filtered("deadline")),
+            (queue_fields, self.ticket_id - changed.ticket_id),
+        ]
+        with self.env.protecting(keep):
             self.write({"state": sla_rules.EXPIRED, "breached_at": now})
 
     def _etp_escalation_team(self, ticket):
