@@ -359,6 +359,15 @@ def target_still_due(target, answered):
     return False
 
 
+def expiry_keeps_next_deadline(kind, answered):
+    """Whether a running target of ``kind`` that expires leaves its ticket's
+    nearest deadline as it was: the missed target still binds (see
+    ``target_still_due``), with the same deadline and warning, so
+    ``next_deadline`` gives what it gave while the target ran. (A first
+    response missed on a ticket already answered stops counting.)"""
+    return target_still_due(TargetFacts(kind=kind, state=EXPIRED), answered)
+
+
 def next_deadline(
     targets,
     *,

@@ -275,6 +275,10 @@ class HelpdeskTicket(models.Model):
                     "kind": kind,
                     "reason": reason,
                     "tried": tried,
+                    # the ticket's (the related fields' values): in the
+                    # INSERT, not in an UPDATE of every row after it
+                    "audience": ticket.audience,
+                    "company_id": ticket.company_id.id,
                 }
             )
             bodies[ticket.id] = Markup("<p>%s</p><p>%s</p>") % (

@@ -213,10 +213,12 @@ class HelpdeskTicketSla(models.Model):
     @api.depends_context("lang")
     def _compute_deadline_display(self):
         Ticket = self.env["helpdesk.ticket"]
+        formatted = {}  # each moment in each zone formatted once
         for row in self:
-            row.deadline_display = Ticket._etp_format_deadline(
-                row.deadline, row.ticket_id.requester_tz, reader="operator"
-            )
+            key = (row.deadline, row.ticket_id.requester_tz)
+            if key not in formatted:
+                formatted[key] = Ticket._etp_format_deadline(*key, reader="operator")
+            row.deadline_display = formatted[key]
 
     def _etp_reached(self, stage):
         """Whether ``stage`` fulfils this target (see ``stage_reached``)."""
@@ -395,7 +397,7 @@ class HelpdeskTicketSla(models.Model):
         if not self:
             return
         if event == BREACH:
-            self.write({"state": sla_rules.EXPIRED, "breached_at": now})
+            self._etp_expire(now)
         else:
             self.write({"warned_at": now})
         self._etp_prefetch()
@@ -449,6 +451,31 @@ class HelpdeskTicketSla(models.Model):
             self.env["mail.activity"].with_context(
                 mail_activity_quick_update=True
             ).create(activity_vals)
+
+    def _etp_expire(self, now):
+        """Mark these running targets missed (expired, ``breached_at``).
+
+        What does not change is not recomputed: a batch of hundreds of
+        breaches would otherwise recompute it all to the values it had. The
+        targets keep their deadline and warning (a closed target keeps both,
+        see ``_compute_deadline``), and their tickets' nearest deadline (the
+        queue's stored fields) stays where the expiry changes nothing
+        (``sla.expiry_keeps_next_deadline``: the missed target still binds,
+        with the same deadline)."""
+        computed = self.env.registry.field_computed
+        Ticket = self.env["helpdesk.ticket"]
+        queue_fields = computed[Ticket._fields["sla_next_deadline"]]
+        changed = self.filtered(
+            lambda row: not sla_rules.expiry_keeps_next_deadline(
+                row.target_kind, bool(row.ticket_id.first_response_date)
+            )
+        )
+        keep = [
+            (computed[self._fields["deadline"]], self.filtered("deadline")),
+            (queue_fields, self.ticket_id - changed.ticket_id),
+        ]
+        with self.env.protecting(keep):
+            self.write({"state": sla_rules.EXPIRED, "breached_at": now})
 
     def _etp_escalation_team(self, ticket):
         """The team ``ticket`` escalates to for these breached targets: its

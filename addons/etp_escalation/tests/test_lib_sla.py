@@ -326,6 +326,39 @@ class TestQueueRules(BaseCase):
             sla.next_deadline([met], closed=False, answered=True), sla.NextDeadline()
         )
 
+    @parametrize(
+        "kind, answered",
+        [
+            (sla.FIRST_RESPONSE, False),
+            (sla.FIRST_RESPONSE, True),
+            (sla.RESOLUTION, False),
+            (sla.RESOLUTION, True),
+        ],
+    )
+    def test_expiry_keeps_next_deadline_tells_the_truth(self, kind, answered):
+        """The SLA cron skips recomputing a ticket's nearest deadline when a
+        target expires and this rule says nothing changes: check it against
+        ``next_deadline`` itself, before and after the expiry."""
+        other = sla.FIRST_RESPONSE if kind == sla.RESOLUTION else sla.RESOLUTION
+        later = _target(other, sla.IN_PROGRESS, NOW + timedelta(hours=3), NOW)
+        for neighbours in ([], [later]):
+            running = _target(kind, sla.IN_PROGRESS, NOW, NOW - timedelta(minutes=3))
+            expired = _target(kind, sla.EXPIRED, NOW, NOW - timedelta(minutes=3))
+            before = sla.next_deadline(
+                [running, *neighbours], closed=False, answered=answered
+            )
+            after = sla.next_deadline(
+                [expired, *neighbours], closed=False, answered=answered
+            )
+            self.assertEqual(
+                sla.expiry_keeps_next_deadline(kind, answered), before == after
+            )
+        # only a first response missed on an answered ticket changes anything
+        self.assertEqual(
+            sla.expiry_keeps_next_deadline(kind, answered),
+            kind == sla.RESOLUTION or not answered,
+        )
+
     def test_closed_ticket_has_no_deadline(self):
         running = _target(sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=1))
         found = sla.next_deadline(

@@ -121,6 +121,48 @@ class TestSlaCron(EtpSlaCommon):
         self.assertEqual(ticket.message_ids, messages)
         self.assertEqual(len(self._leader_notifications()), 2)
 
+    def test_breach_leaves_the_queue_deadline_right(self):
+        """A missed target still binds: the ticket's nearest deadline stays
+        the missed one (breached in the queue). A first response missed on a
+        ticket already answered stops counting: the next target is named."""
+        self.policy_customer_l1.escalate_on_breach = False
+        with self._at(T0):
+            waiting, answered = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": self.contact_customer.id,
+                    }
+                    for n in range(2)
+                ]
+            )
+        # answered without the first-response target being closed (a reply
+        # found when the addon was installed, for instance)
+        answered.sudo().first_response_date = T0 + timedelta(minutes=5)
+        self.env.flush_all()
+        response = self._row(waiting, "first_response")
+        resolution = self._row(answered, "resolution")
+        self.assertEqual(self._cron(T0 + timedelta(minutes=16)), (2, 0))
+        self.assertEqual(self._row(answered, "first_response").state, "expired")
+        self.env.invalidate_all()
+        with self._at(T0 + timedelta(minutes=16)):
+            self.assertRecordValues(
+                waiting | answered,
+                [
+                    {
+                        "sla_next_deadline": response.deadline,
+                        "sla_next_kind": "first_response",
+                        "sla_queue_state": "breached",
+                    },
+                    {
+                        "sla_next_deadline": resolution.deadline,
+                        "sla_next_kind": "resolution",
+                        "sla_queue_state": "on_track",
+                    },
+                ],
+            )
+
     def test_breach_without_escalation_gives_the_leader_an_activity(self):
         self.policy_customer_l1.escalate_on_breach = False
         with self._at(T0):
