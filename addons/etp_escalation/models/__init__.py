@@ -5,6 +5,7 @@ from . import helpdesk_ticket_team
 from . import helpdesk_ticket_escalation
 from . import helpdesk_sla
 from . import helpdesk_ticket_stage
+from . import helpdesk_ticket_sla_cron
 from . import helpdesk_ticket_sla
 from . import helpdesk_duty_shift
 from . import helpdesk_ticket

@@ -6,7 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.etp_escalation.tests.test_sla import T0, EtpSlaCommon
 
-SLA_LOGGER = "odoo.addons.etp_escalation.models.helpdesk_ticket_sla"
+SLA_LOGGER = "odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron"
 
 
 class TestSlaCron(EtpSlaCommon):
