@@ -9,6 +9,10 @@ from . import helpdesk_ticket_team
 from . import helpdesk_playbook_step
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket_link_mixin
+from . import helpdesk_ticket_procurement
+from . import helpdesk_ticket_requester_time
+from . import helpdesk_ticket_suggestion
+from . import helpdesk_ticket_playbook
 from . import helpdesk_ticket
 from . import helpdesk_ticket_web_form
 from . import helpdesk_ticket_child_mixin

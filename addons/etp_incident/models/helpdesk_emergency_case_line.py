@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.etp_helpdesk.models.helpdesk_ticket import TZ_SOURCES
+from odoo.addons.etp_helpdesk.models.helpdesk_ticket_requester_time import TZ_SOURCES
 
 from ..lib.reminders import format_hours, parse_reminder_hours
 
