@@ -9,6 +9,10 @@ from . import helpdesk_ticket_sla_cron
 from . import helpdesk_ticket_sla
 from . import helpdesk_duty_shift_assignment
 from . import helpdesk_duty_shift
+from . import helpdesk_ticket_team_move
+from . import helpdesk_ticket_deadline_priority
+from . import helpdesk_ticket_sla_queue
+from . import helpdesk_ticket_sla_plan
 from . import helpdesk_ticket
 from . import helpdesk_ticket_report
 from . import rating_rating
