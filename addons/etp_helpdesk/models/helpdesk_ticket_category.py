@@ -1,22 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models, tools
 
+from ..lib import keywords as keyword_rules
 from ..tools import set_column_defaults
 from .helpdesk_ticket_team import TEAM_AUDIENCES
 
-_KEYWORD_SEPARATORS = re.compile(r"[,;\n]+")
 # fields whose change alters the cached keyword index, paths and names
 _INDEX_FIELDS = {"keywords", "active", "parent_id", "company_id", "name"}
 # a step of a category's playbook, as the tickets' checklists copy it
 PlaybookStep = namedtuple("PlaybookStep", ["id", "name", "description"])
-
-
-def _normalize_text(text):
-    """Lower case, ``ё`` read as ``е``, runs of white space as one space."""
-    return " ".join((text or "").lower().replace("ё", "е").split())
 
 
 class HelpdeskTicketCategory(models.Model):
@@ -167,27 +161,11 @@ class HelpdeskTicketCategory(models.Model):
         index = []
         for category in categories:
             depth = category.parent_path.count("/")
-            for keyword in _KEYWORD_SEPARATORS.split(category.keywords):
-                words = _normalize_text(keyword).split()
-                if words:
-                    # each word of the keyword starts a word of the text
-                    pattern = re.compile(
-                        r"(?<!\w)" + r"\w*\s+".join(map(re.escape, words))
-                    )
-                    length = len(" ".join(words))
-                    index.append((pattern, depth, length, category.id))
+            for pattern, length in keyword_rules.compile_keywords(category.keywords):
+                index.append((pattern, depth, length, category.id))
         return tuple(index)
 
     def _etp_match_keywords(self, text, index):
         """The category whose keyword fits ``text`` best, from ``index`` built
-        by :meth:`_etp_keyword_index`: the deepest category first, then the
-        longest keyword, then the category listed first."""
-        text = _normalize_text(text)
-        best = None
-        if text:
-            for pattern, depth, length, category_id in index:
-                if pattern.search(text):
-                    key = (depth, length)
-                    if best is None or key > best[0]:
-                        best = (key, category_id)
-        return self.browse(best[1] if best else [])
+        by :meth:`_etp_keyword_index` (``keyword_rules.best_match``)."""
+        return self.browse(keyword_rules.best_match(text, index) or [])

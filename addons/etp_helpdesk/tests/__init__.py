@@ -18,6 +18,7 @@ from . import test_lib_charsets
 from . import test_lib_deadlines
 from . import test_lib_extraction
 from . import test_lib_identifiers
+from . import test_lib_keywords
 from . import test_lib_phones
 from . import test_lib_timezones
 from . import test_lib_uploads
