@@ -57,7 +57,8 @@ def parse_args(argv):
     parser.add_argument("--portal-users", type=int, default=50)
     parser.add_argument("--forms-per-minute", type=float, default=20)
     parser.add_argument("--emails", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2)
+    # as config/odoo.conf runs production (ODOO_WORKERS, default 4)
+    parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args(argv)
     if not args.database.startswith("etp_bench"):
         parser.error("the database must be a scratch one named etp_bench…")

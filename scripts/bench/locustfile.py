@@ -27,6 +27,10 @@ FORMS_PER_MINUTE = float(os.environ.get("BENCH_FORMS_PER_MINUTE", "20"))
 _portal_logins = itertools.cycle(DATA["portal"])
 _form_numbers = itertools.count(1)
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+# the form's one-time submission token (issue 9: a page sent twice makes one
+# ticket), in whatever order the input's attributes come
+SUBMISSION_INPUT_RE = re.compile(r'<input[^>]*name="submission_token"[^>]*>')
+VALUE_RE = re.compile(r'value="([^"]*)"')
 TICKET_RE = re.compile(r'href="/my/ticket/(\d+)')
 _accepted = open(os.environ["BENCH_ACCEPTED"], "a", encoding="utf-8")
 
@@ -127,11 +131,13 @@ class SupportFormUser(HttpUser):
         }
         page = self.client.get("/support", headers=headers, name="/support (form)")
         token = CSRF_RE.search(page.text).group(1)
+        submission = VALUE_RE.search(SUBMISSION_INPUT_RE.search(page.text).group(0))
         with self.client.post(
             "/support",
             headers=headers,
             data={
                 "csrf_token": token,
+                "submission_token": submission.group(1),
                 "audience": "supplier" if number % 2 else "customer",
                 "contact_name": f"Заявитель {number}",
                 "email": f"form-{number}@bench.test",
