@@ -6,6 +6,7 @@ from odoo.tools import sql
 from odoo.addons.etp_helpdesk.tools import set_column_defaults
 
 from ..lib import sla as sla_rules
+from ..lib import sla_queue
 from .resource_calendar import SLA_CLOCK
 
 TARGET_KINDS = [
@@ -276,7 +277,7 @@ class HelpdeskTicketSla(models.Model):
     def _etp_target_facts(self):
         """This target as the queue's rules see it (``sla.TargetFacts``)."""
         self.ensure_one()
-        return sla_rules.TargetFacts(
+        return sla_queue.TargetFacts(
             kind=self.target_kind,
             state=self.state,
             deadline=self.deadline or None,

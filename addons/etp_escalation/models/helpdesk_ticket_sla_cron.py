@@ -14,6 +14,7 @@ from odoo import api, fields, models
 from odoo.addons.etp_helpdesk.lib import deadlines
 
 from ..lib import sla as sla_rules
+from ..lib import sla_queue
 
 _logger = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         Ticket = self.env["helpdesk.ticket"]
         queue_fields = computed[Ticket._fields["sla_next_deadline"]]
         changed = self.filtered(
-            lambda row: not sla_rules.expiry_keeps_next_deadline(
+            lambda row: not sla_queue.expiry_keeps_next_deadline(
                 row.target_kind, bool(row.ticket_id.first_response_date)
             )
         )

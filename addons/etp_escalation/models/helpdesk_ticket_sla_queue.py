@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from ..lib import sla as sla_rules
+from ..lib import sla_queue
 
 
 class HelpdeskTicketSlaQueue(models.AbstractModel):
@@ -36,7 +37,7 @@ class HelpdeskTicketSlaQueue(models.AbstractModel):
         [
             (sla_rules.FIRST_RESPONSE, "First response"),
             (sla_rules.RESOLUTION, "Resolution"),
-            (sla_rules.PROCEDURE, "Procedure deadline"),
+            (sla_queue.PROCEDURE, "Procedure deadline"),
         ],
         string="Nearest Deadline Of",
         compute="_compute_sla_next",
@@ -92,7 +93,7 @@ class HelpdeskTicketSlaQueue(models.AbstractModel):
         """The nearest deadline of each ticket (see ``sla.next_deadline``):
         one pass over the batch, its SLA targets read together."""
         for ticket in self:
-            found = sla_rules.next_deadline(
+            found = sla_queue.next_deadline(
                 [row._etp_target_facts() for row in ticket.ticket_sla_ids],
                 closed=ticket.stage_id.closed,
                 answered=bool(ticket.first_response_date),
@@ -109,8 +110,8 @@ class HelpdeskTicketSlaQueue(models.AbstractModel):
     def _compute_sla_queue_state(self):
         now = fields.Datetime.now()
         for ticket in self:
-            ticket.sla_queue_state = sla_rules.queue_state(
-                sla_rules.NextDeadline(
+            ticket.sla_queue_state = sla_queue.queue_state(
+                sla_queue.NextDeadline(
                     deadline=ticket.sla_next_deadline or None,
                     warning=ticket.sla_next_warning or None,
                     paused=ticket.sla_paused,

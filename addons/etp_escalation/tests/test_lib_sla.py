@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.etp_escalation.lib import sla
+from odoo.addons.etp_escalation.lib import sla, sla_queue
 from odoo.addons.etp_helpdesk.tests.rules import parametrize
 
 NOW = datetime(2026, 11, 23, 23, 10)  # 24.11.2026 02:10 MSK
@@ -232,7 +232,7 @@ class TestSlaRules(BaseCase):
 
 
 def _target(kind, state, deadline=None, warning=None, hours=1.0, consumed=0.0):
-    return sla.TargetFacts(
+    return sla_queue.TargetFacts(
         kind=kind,
         state=state,
         deadline=deadline,
@@ -254,53 +254,57 @@ class TestQueueRules(BaseCase):
         resolution = _target(
             sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=2), NOW
         )
-        found = sla.next_deadline([resolution, response], closed=False, answered=False)
+        found = sla_queue.next_deadline(
+            [resolution, response], closed=False, answered=False
+        )
         self.assertEqual(
             found,
-            sla.NextDeadline(
+            sla_queue.NextDeadline(
                 deadline=NOW + timedelta(minutes=15),
                 warning=NOW + timedelta(minutes=12),
                 kind=sla.FIRST_RESPONSE,
             ),
         )
-        self.assertEqual(sla.queue_state(found, NOW), "on_track")
-        self.assertEqual(sla.queue_state(found, NOW + timedelta(minutes=13)), "warning")
+        self.assertEqual(sla_queue.queue_state(found, NOW), "on_track")
         self.assertEqual(
-            sla.queue_state(found, NOW + timedelta(minutes=15)), "breached"
+            sla_queue.queue_state(found, NOW + timedelta(minutes=13)), "warning"
+        )
+        self.assertEqual(
+            sla_queue.queue_state(found, NOW + timedelta(minutes=15)), "breached"
         )
 
     def test_procedure_deadline_wins_when_it_comes_first(self):
         resolution = _target(sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=8))
         procedure = NOW + timedelta(hours=3)
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline(
             [resolution],
             closed=False,
             answered=True,
             procedure_deadline=procedure,
             opened_at=NOW - timedelta(hours=1),
         )
-        self.assertEqual(found.kind, sla.PROCEDURE)
+        self.assertEqual(found.kind, sla_queue.PROCEDURE)
         self.assertEqual(found.deadline, procedure)
         # a day before it, capped at the ticket's own opening: warning now
         self.assertEqual(found.warning, procedure - timedelta(hours=24))
-        self.assertEqual(sla.queue_state(found, NOW), "warning")
+        self.assertEqual(sla_queue.queue_state(found, NOW), "warning")
         # a resolution capped at the procedure deadline: the procedure is named
         capped = _target(sla.RESOLUTION, sla.IN_PROGRESS, procedure, NOW)
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline(
             [capped], closed=False, answered=True, procedure_deadline=procedure
         )
-        self.assertEqual(found.kind, sla.PROCEDURE)
+        self.assertEqual(found.kind, sla_queue.PROCEDURE)
 
     def test_procedure_deadline_gone_before_the_ticket_tells_nothing(self):
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline(
             [],
             closed=False,
             answered=False,
             procedure_deadline=NOW - timedelta(days=2),
             opened_at=NOW - timedelta(days=1),
         )
-        self.assertEqual(found, sla.NextDeadline())
-        self.assertIsNone(sla.queue_state(found, NOW))
+        self.assertEqual(found, sla_queue.NextDeadline())
+        self.assertIsNone(sla_queue.queue_state(found, NOW))
 
     def test_missed_targets_burn_until_done(self):
         late_response = _target(
@@ -308,22 +312,23 @@ class TestQueueRules(BaseCase):
         )
         late_resolution = _target(sla.RESOLUTION, sla.EXPIRED, NOW - timedelta(hours=1))
         # not answered yet: the missed first response is the most urgent
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline(
             [late_response, late_resolution], closed=False, answered=False
         )
         self.assertEqual(found.deadline, NOW - timedelta(hours=1))
-        self.assertEqual(sla.queue_state(found, NOW), "breached")
+        self.assertEqual(sla_queue.queue_state(found, NOW), "breached")
         # answered late: the first response is over, the resolution still burns
-        found = sla.next_deadline([late_response], closed=False, answered=True)
-        self.assertEqual(found, sla.NextDeadline())
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline([late_response], closed=False, answered=True)
+        self.assertEqual(found, sla_queue.NextDeadline())
+        found = sla_queue.next_deadline(
             [late_response, late_resolution], closed=False, answered=True
         )
         self.assertEqual(found.kind, sla.RESOLUTION)
         # met targets never count
         met = _target(sla.RESOLUTION, sla.ACCOMPLISHED, NOW + timedelta(hours=1))
         self.assertEqual(
-            sla.next_deadline([met], closed=False, answered=True), sla.NextDeadline()
+            sla_queue.next_deadline([met], closed=False, answered=True),
+            sla_queue.NextDeadline(),
         )
 
     @parametrize(
@@ -344,27 +349,27 @@ class TestQueueRules(BaseCase):
         for neighbours in ([], [later]):
             running = _target(kind, sla.IN_PROGRESS, NOW, NOW - timedelta(minutes=3))
             expired = _target(kind, sla.EXPIRED, NOW, NOW - timedelta(minutes=3))
-            before = sla.next_deadline(
+            before = sla_queue.next_deadline(
                 [running, *neighbours], closed=False, answered=answered
             )
-            after = sla.next_deadline(
+            after = sla_queue.next_deadline(
                 [expired, *neighbours], closed=False, answered=answered
             )
             self.assertEqual(
-                sla.expiry_keeps_next_deadline(kind, answered), before == after
+                sla_queue.expiry_keeps_next_deadline(kind, answered), before == after
             )
         # only a first response missed on an answered ticket changes anything
         self.assertEqual(
-            sla.expiry_keeps_next_deadline(kind, answered),
+            sla_queue.expiry_keeps_next_deadline(kind, answered),
             kind == sla.RESOLUTION or not answered,
         )
 
     def test_closed_ticket_has_no_deadline(self):
         running = _target(sla.RESOLUTION, sla.IN_PROGRESS, NOW + timedelta(hours=1))
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline(
             [running], closed=True, answered=True, procedure_deadline=NOW
         )
-        self.assertEqual(found, sla.NextDeadline())
+        self.assertEqual(found, sla_queue.NextDeadline())
 
     def test_paused_ticket_keeps_its_time_left(self):
         paused = _target(
@@ -374,15 +379,16 @@ class TestQueueRules(BaseCase):
             hours=2.0,
             consumed=0.75,
         )
-        found = sla.next_deadline([paused], closed=False, answered=True)
-        self.assertEqual(found, sla.NextDeadline(paused=True, paused_left=1.25))
-        self.assertEqual(sla.queue_state(found, NOW), "paused")
+        found = sla_queue.next_deadline([paused], closed=False, answered=True)
+        self.assertEqual(found, sla_queue.NextDeadline(paused=True, paused_left=1.25))
+        self.assertEqual(sla_queue.queue_state(found, NOW), "paused")
         # the procedure deadline keeps running while the SLA waits
         procedure = NOW + timedelta(days=3)
-        found = sla.next_deadline(
+        found = sla_queue.next_deadline(
             [paused], closed=False, answered=True, procedure_deadline=procedure
         )
         self.assertEqual(
-            (found.kind, found.paused, found.paused_left), (sla.PROCEDURE, True, 1.25)
+            (found.kind, found.paused, found.paused_left),
+            (sla_queue.PROCEDURE, True, 1.25),
         )
-        self.assertEqual(sla.queue_state(found, NOW), "on_track")
+        self.assertEqual(sla_queue.queue_state(found, NOW), "on_track")
