@@ -2,6 +2,9 @@ from . import test_intake
 from . import test_res_partner
 from . import test_mail_gateway
 from . import test_portal
+from . import test_portal_close
+from . import test_portal_new_ticket
+from . import test_portal_pages
 from . import test_support_form
 from . import test_livechat
 from . import test_playbook

@@ -5,7 +5,7 @@ does not see it on the portal (checked over HTTP as that author)."""
 
 from odoo.tests import new_test_user, tagged
 
-from .test_portal import EtpPortalCase
+from .portal_common import EtpPortalCase
 
 TICKET_SUBJECT = "Не проходит оплата тарифа"
 

@@ -7,7 +7,7 @@ from lxml import html
 
 from odoo.tests import tagged
 
-from .test_portal import EtpPortalCase
+from .portal_common import EtpPortalCase
 
 SUBJECT = "Не загружается протокол разногласий"
 DESCRIPTION = "Протокол разногласий не прикрепляется.\nСрок подписания сегодня."
