@@ -7,6 +7,7 @@ from . import test_portal_new_ticket
 from . import test_portal_pages
 from . import test_support_form
 from . import test_livechat
+from . import test_livechat_http
 from . import test_playbook
 from . import test_call_wizard
 from . import test_requester_tz_http

@@ -13,7 +13,7 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_livechat import LivechatTicketCommon
+from .livechat_common import LivechatTicketCommon
 
 STRANGER = "stranger@mailbox.example.com"
 

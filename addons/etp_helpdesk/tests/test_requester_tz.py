@@ -7,7 +7,7 @@ from odoo.tests import Form
 from odoo.addons.mail.tools.discuss import Store
 
 from .common import EtpHelpdeskCommon
-from .test_livechat import LivechatTicketCommon
+from .livechat_common import LivechatTicketCommon
 
 # 24.11.2026 02:20 in Moscow: night in Moscow, morning in Vladivostok.
 NOW = datetime(2026, 11, 23, 23, 20)

@@ -14,7 +14,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.addons.mail.tools.discuss import Store
 
 from .common import SupportFormMixin
-from .test_livechat import VISITOR_TEXT, LivechatTicketCommon
+from .livechat_common import VISITOR_TEXT, LivechatTicketCommon
 from .test_requester_tz import DEADLINE, RequesterTzCommon
 
 
