@@ -12,6 +12,7 @@ from . import test_playbook
 from . import test_call_wizard
 from . import test_requester_tz_http
 from . import test_retention
+from . import test_retention_contacts
 from . import test_personal_data_requests
 from . import test_no_outbound
 from . import test_support_site

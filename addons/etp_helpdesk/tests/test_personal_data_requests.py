@@ -12,7 +12,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SupportFormMixin
-from .test_retention import EtpRetentionCommon
+from .retention_common import EtpRetentionCommon
 
 
 class EtpPersonalDataCase(SupportFormMixin, HttpCase, EtpRetentionCommon):
