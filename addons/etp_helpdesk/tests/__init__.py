@@ -6,6 +6,7 @@ from . import test_portal_close
 from . import test_portal_new_ticket
 from . import test_portal_pages
 from . import test_support_form
+from . import test_support_form_limits
 from . import test_livechat
 from . import test_livechat_http
 from . import test_playbook

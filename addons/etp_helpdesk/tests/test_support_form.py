@@ -1,117 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import secrets
-from datetime import timedelta
 
-from lxml import html
 
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.etp_helpdesk.models.helpdesk_ticket_consent import CONSENT_VERSION
 
-from .common import EtpHelpdeskCommon
-
-NOTICE_44 = "0373100000124000123"
+from .support_form_common import NOTICE_44, SupportFormCase
 
 
 @tagged("post_install", "-at_install")
-class TestSupportForm(EtpHelpdeskCommon, HttpCase):
+class TestSupportForm(SupportFormCase):
     """The public web form /support, exercised over HTTP."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.Ticket = cls.env["helpdesk.ticket"]
-        cls.Consent = cls.env["helpdesk.ticket.consent"]
-        cls.channel_web = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web")
-        Category = cls.env["helpdesk.ticket.category"]
-        cls.category = Category.create({"name": "Подача заявки"})
-        cls.category_hidden = Category.create(
-            {"name": "Внутренняя категория", "show_in_portal": False}
-        )
-        cls.category_archived = Category.create(
-            {"name": "Старая категория", "active": False}
-        )
-        Param = cls.env["ir.config_parameter"].sudo()
-        for key in (
-            "etp_helpdesk.form_rate_limit_per_hour",
-            "etp_helpdesk.form_max_upload_mb",
-            "etp_helpdesk.form_max_upload_total_mb",
-        ):
-            Param.search([("key", "=", key)]).unlink()
-        # Every request of the tests comes from 127.0.0.1: start with no
-        # consent from there, whatever the database holds.
-        cls.Consent.search([("ip_address", "=", "127.0.0.1")]).unlink()
-
-    def setUp(self):
-        super().setUp()
-        # An anonymous visitor's session, bound to the test database.
-        self.authenticate(None, None)
-
-    # ------------------------------------------------------------------
-    # Helpers
-    # ------------------------------------------------------------------
-
-    def _set_param(self, key, value):
-        self.env["ir.config_parameter"].sudo().set_param(key, value)
-
-    def _form_tokens(self):
-        """Open the form like a browser and return its CSRF token and its
-        one-time submission token."""
-        response = self.url_open("/support")
-        self.assertEqual(response.status_code, 200)
-        form = html.fromstring(response.content).xpath(
-            "//form[hasclass('o_etp_support_form')]"
-        )[0]
-        return (
-            form.xpath(".//input[@name='csrf_token']/@value")[0],
-            form.xpath(".//input[@name='submission_token']/@value")[0],
-        )
-
-    def _form_token(self):
-        """Open the form like a browser and return its CSRF token."""
-        return self._form_tokens()[0]
-
-    def _payload(self, **values):
-        payload = {
-            "audience": "supplier",
-            "contact_name": "Пётр Иванов",
-            "email": "petr.ivanov@zavod.example.ru",
-            "phone": "+7 495 123-45-67",
-            "inn": "7736050003",
-            "procedure_number": NOTICE_44,
-            "subject": "Не подаётся заявка",
-            "description": "При подаче заявки на участие появляется ошибка подписи.",
-            "consent": "1",
-        }
-        payload.update(values)
-        return {key: value for key, value in payload.items() if value is not None}
-
-    def _post(self, files=None, allow_redirects=True, csrf_token=True, **values):
-        data = self._payload(**values)
-        page_csrf, page_submission = self._form_tokens()
-        data.setdefault("submission_token", page_submission)
-        if csrf_token is True:
-            csrf_token = page_csrf
-        if csrf_token:
-            data["csrf_token"] = csrf_token
-        return self.url_open(
-            "/support", data=data, files=files, allow_redirects=allow_redirects
-        )
-
-    def _new_tickets(self, before):
-        return self.Ticket.search([("id", "not in", before.ids)])
-
-    def _doc(self, response):
-        return html.fromstring(response.content)
-
-    def _error(self, doc, field):
-        nodes = doc.xpath(f"//*[@id='etp_support_{field}_error']")
-        return nodes[0].text_content().strip() if nodes else ""
-
-    def _value(self, doc, name):
-        return doc.xpath(f"//form//*[@name='{name}']/@value")[0]
 
     # ------------------------------------------------------------------
     # The page
@@ -356,98 +257,6 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
         self.assertNotEqual(ticket.number, "FORGED-1")
 
     # ------------------------------------------------------------------
-    # Attachments
-    # ------------------------------------------------------------------
-
-    def test_attachments(self):
-        before = self.Ticket.search([])
-        files = [
-            ("attachments", ("screen.png", b"\x89PNG" + b"0" * 100, "image/png")),
-            ("attachments", ("log.txt", "ошибка".encode(), "text/plain")),
-        ]
-        self._post(files=files)
-        ticket = self._new_tickets(before)
-        self.assertEqual(
-            sorted(ticket.attachment_ids.mapped("name")), ["log.txt", "screen.png"]
-        )
-
-    def test_oversized_attachment_refused(self):
-        self._set_param("etp_helpdesk.form_max_upload_mb", "0.001")  # 1048 bytes
-        before = self.Ticket.search([])
-        files = [("attachments", ("big.pdf", b"0" * 2000, "application/pdf"))]
-        response = self._post(files=files)
-        self.assertEqual(response.status_code, 400)
-        self.assertFalse(self._new_tickets(before))
-        self.assertFalse(
-            self.Consent.search([("email", "=", "petr.ivanov@zavod.example.ru")])
-        )
-        doc = self._doc(response)
-        self.assertIn("big.pdf", self._error(doc, "attachments"))
-        self.assertIn("attach them again", response.text)
-        self.assertEqual(self._value(doc, "email"), "petr.ivanov@zavod.example.ru")
-
-    def test_total_upload_cap(self):
-        self._set_param("etp_helpdesk.form_max_upload_mb", "0.001")
-        self._set_param("etp_helpdesk.form_max_upload_total_mb", "0.0015")  # 1572 bytes
-        before = self.Ticket.search([])
-        files = [
-            ("attachments", ("a.txt", b"a" * 1000, "text/plain")),
-            ("attachments", ("b.txt", b"b" * 1000, "text/plain")),
-        ]
-        response = self._post(files=files)
-        self.assertEqual(response.status_code, 400)
-        self.assertIn("together", self._error(self._doc(response), "attachments"))
-        self.assertFalse(self._new_tickets(before))
-
-    # ------------------------------------------------------------------
-    # Anti-spam
-    # ------------------------------------------------------------------
-
-    def test_honeypot(self):
-        before = self.Ticket.search([])
-        before_consents = self.Consent.search_count([])
-        response = self._post(website_url="http://spam.example.com")
-        self.assertEqual(response.status_code, 200)
-        self.assertTrue(response.url.endswith("/support/thanks"))
-        self.assertIn("o_etp_support_form_thanks", response.text)
-        self.assertFalse(self._new_tickets(before))
-        self.assertEqual(self.Consent.search_count([]), before_consents)
-
-    def test_rate_limit(self):
-        ticket = self._ticket(audience="supplier")
-        consents = self.Consent.create(
-            [
-                {
-                    "ticket_id": ticket.id,
-                    "version": CONSENT_VERSION,
-                    "accepted_at": fields.Datetime.now() - timedelta(minutes=10 + i),
-                    "ip_address": "127.0.0.1",
-                }
-                for i in range(5)
-            ]
-        )
-        before = self.Ticket.search([])
-        response = self._post(description="Срочно: не открывается извещение")
-        self.assertEqual(response.status_code, 429)
-        self.assertEqual(response.headers.get("Retry-After"), "3600")
-        self.assertIn("Too many requests", response.text)
-        self.assertIn("Срочно: не открывается извещение", response.text)
-        self.assertFalse(self._new_tickets(before))
-        self.assertEqual(
-            self.Consent.search_count([("ip_address", "=", "127.0.0.1")]), 5
-        )
-        # Consents older than an hour do not count.
-        consents.accepted_at = fields.Datetime.now() - timedelta(minutes=61)
-        response = self._post()
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(len(self._new_tickets(before)), 1)
-        # The limit is a system parameter.
-        self._set_param("etp_helpdesk.form_rate_limit_per_hour", "1")
-        response = self._post()
-        self.assertEqual(response.status_code, 429)
-        self.assertEqual(len(self._new_tickets(before)), 1)
-
-    # ------------------------------------------------------------------
     # Portal user
     # ------------------------------------------------------------------
 
@@ -493,38 +302,6 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
         self.assertTrue(ticket.with_user(portal).has_access("read"))
 
     # ------------------------------------------------------------------
-    # Performance
-    # ------------------------------------------------------------------
-
-    def test_query_count(self):
-        """The POST costs a fixed number of queries, whatever the number of
-        tickets already in the database."""
-        self._set_param("etp_helpdesk.form_rate_limit_per_hour", "1000")
-        token = self._form_token()
-
-        def data():
-            # each POST from a new page of the form
-            return self._payload(
-                csrf_token=token, submission_token=secrets.token_urlsafe(24)
-            )
-
-        self.url_open("/support", data=data(), allow_redirects=False)  # warm-up
-        self.env.invalidate_all()
-        with self.assertQueryCount(QUERIES_FORM_POST):
-            response = self.url_open("/support", data=data(), allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-        for i in range(30):
-            self._ticket(
-                name=f"Обращение {i}",
-                audience="supplier",
-                partner_email="petr.ivanov@zavod.example.ru",
-            )
-        self.env.invalidate_all()
-        with self.assertQueryCount(QUERIES_FORM_POST):
-            response = self.url_open("/support", data=data(), allow_redirects=False)
-        self.assertEqual(response.status_code, 303)
-
-    # ------------------------------------------------------------------
     # Tour
     # ------------------------------------------------------------------
 
@@ -543,14 +320,3 @@ class TestSupportForm(EtpHelpdeskCommon, HttpCase):
             self.Consent.search([("ticket_id", "=", ticket.id)]).version,
             CONSENT_VERSION,
         )
-
-
-# Measured on the anonymous POST of a valid form without attachments: rate
-# limit count, contact by email, intake (team, category, sequence, stage),
-# ticket insert and its creation message, requester note (with the INN
-# look-up, whose author address is the desk's), consent insert, then the flush
-# of the stored computes; the lock and look-up of the page's submission token
-# (2); in the suite's database, where etp_escalation and etp_incident add their
-# hooks (etp_escalation's SLA reads the policies, their teams, tags and
-# categories with the batch: 7 of them on this cold cache).
-QUERIES_FORM_POST = 47
