@@ -10,6 +10,7 @@ from . import test_support_form_limits
 from . import test_livechat
 from . import test_livechat_http
 from . import test_playbook
+from . import test_playbook_story
 from . import test_call_wizard
 from . import test_requester_tz_http
 from . import test_retention
