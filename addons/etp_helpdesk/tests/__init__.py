@@ -16,6 +16,7 @@ from . import test_requester_tz_http
 from . import test_retention
 from . import test_retention_contacts
 from . import test_personal_data_requests
+from . import test_personal_data_operator
 from . import test_no_outbound
 from . import test_support_site
 from . import test_indexes
