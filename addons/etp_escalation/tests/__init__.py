@@ -1,6 +1,7 @@
 from . import test_escalation
 from . import test_security
 from . import test_sla
+from . import test_sla_clock
 from . import test_sla_cron
 from . import test_priority
 from . import test_duty

@@ -12,7 +12,7 @@ from lxml import etree
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_sla import T0, EtpSlaCommon
+from .sla_common import T0, EtpSlaCommon
 
 
 class EtpQueueCommon(EtpSlaCommon):
