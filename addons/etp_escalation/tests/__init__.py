@@ -14,5 +14,6 @@ from . import test_adoption
 from . import test_lib_duty
 from . import test_lib_sla
 from . import test_queue
+from . import test_queue_screens
 from . import test_dashboard
 from . import test_stages

@@ -13,8 +13,8 @@ from lxml import etree
 
 from odoo.tests import tagged
 
+from .queue_common import EtpQueueCommon
 from .sla_common import T0
-from .test_queue import EtpQueueCommon
 
 
 class TestDashboard(EtpQueueCommon):
