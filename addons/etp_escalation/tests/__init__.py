@@ -5,6 +5,7 @@ from . import test_sla_clock
 from . import test_sla_cron
 from . import test_priority
 from . import test_duty
+from . import test_duty_roster
 from . import test_reports
 from . import test_rating
 from . import test_retention
