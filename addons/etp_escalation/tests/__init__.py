@@ -7,6 +7,7 @@ from . import test_priority
 from . import test_duty
 from . import test_duty_roster
 from . import test_reports
+from . import test_reports_quality
 from . import test_rating
 from . import test_retention
 from . import test_upstream_tables
