@@ -21,7 +21,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.etp_incident.models.helpdesk_incident_webhook import backoff_seconds
 
-from .test_incident import IncidentCommon
+from .incident_common import IncidentCommon
 
 IT_EMAIL = "it-duty@etp-it.example.ru"
 SECRET = "test-secret-shared-with-it-0123456789"
