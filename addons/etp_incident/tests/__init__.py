@@ -1,5 +1,6 @@
 from . import test_incident
 from . import test_incident_handoff
+from . import test_incident_webhook
 from . import test_incident_portal
 from . import test_spike
 from . import test_external_escalation
