@@ -12,6 +12,7 @@ from . import test_support_site_status
 from . import test_public_incidents
 from . import test_status_page
 from . import test_incident_subscription
+from . import test_incident_subscription_resolution
 from . import test_incident_mail_delivery
 from . import test_lib_it_status
 from . import test_lib_public_status

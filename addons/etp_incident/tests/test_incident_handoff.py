@@ -12,14 +12,7 @@ from freezegun import freeze_time
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .handoff_common import (
-    DETECTED,
-    IT_EMAIL,
-    REPLY,
-    SECRET,
-    HandoffCommon,
-    _it_text,
-)
+from .handoff_common import DETECTED, IT_EMAIL, REPLY, SECRET, HandoffCommon, _it_text
 
 
 class TestItEmail(HandoffCommon):

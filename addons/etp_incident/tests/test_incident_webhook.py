@@ -19,12 +19,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.etp_incident.models.helpdesk_incident_webhook import backoff_seconds
 
-from .handoff_common import (
-    DETECTED,
-    SECRET,
-    WEBHOOK_CRON_QUERY_COUNT,
-    HandoffCommon,
-)
+from .handoff_common import DETECTED, SECRET, WEBHOOK_CRON_QUERY_COUNT, HandoffCommon
 
 
 class _Recorder(BaseHTTPRequestHandler):
