@@ -5,6 +5,7 @@ from . import test_incident_portal
 from . import test_spike
 from . import test_external_escalation
 from . import test_emergency_case
+from . import test_emergency_case_reminders
 from . import test_requester_tz
 from . import test_retention
 from . import test_child_access
