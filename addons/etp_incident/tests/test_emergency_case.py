@@ -17,6 +17,10 @@ from .emergency_case_sending import EmergencyCaseSendingTests
 
 
 class TestEmergencyCase(EmergencyCaseSendingTests, EmergencyCaseCommon):
+    # Odoo's runner runs only the tests a class defines itself unless told
+    # otherwise: the tests of EmergencyCaseSendingTests are this class's.
+    allow_inherited_tests_method = True
+
     def test_progress_follows_the_child_tickets(self):
         case = self._case(orgs=self.orgs[:4], contacts=self.contacts[:4])
         case.action_send_instructions()

@@ -8,6 +8,10 @@ from .incident_resolution import IncidentResolutionTests
 
 
 class TestIncident(IncidentResolutionTests, IncidentCommon):
+    # Odoo's runner runs only the tests a class defines itself unless told
+    # otherwise: the tests of IncidentResolutionTests are this class's.
+    allow_inherited_tests_method = True
+
     def _wizard(self, tickets, user=None, **values):
         wizard_form = Form(
             self.env["helpdesk.incident.register.wizard"]
