@@ -12,7 +12,7 @@ from odoo.tests import new_test_user
 
 from odoo.addons.etp_escalation import post_init_hook
 
-from .test_sla import T0, EtpSlaCommon
+from .sla_common import T0, EtpSlaCommon
 
 
 class TestOpenTicketsAtInstall(EtpSlaCommon):

@@ -13,8 +13,8 @@ from lxml import etree
 
 from odoo.tests import tagged
 
-from .test_queue import EtpQueueCommon
-from .test_sla import T0
+from .queue_common import EtpQueueCommon
+from .sla_common import T0
 
 
 class TestDashboard(EtpQueueCommon):

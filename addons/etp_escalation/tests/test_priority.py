@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.etp_escalation.tests.test_sla import T0, EtpSlaCommon
+from .sla_common import T0, EtpSlaCommon
 
 
 class TestDeadlinePriority(EtpSlaCommon):

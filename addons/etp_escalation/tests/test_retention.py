@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from .test_reports import EtpReportCommon
+from .report_common import EtpReportCommon
 
 # The tickets were closed in January-February 2026; 37 months later their
 # personal data is past the default term of 36 months.

@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from odoo.addons.etp_escalation.tests.test_sla import T0, EtpSlaCommon
+from .sla_common import T0, EtpSlaCommon
 
 SLA_LOGGER = "odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron"
 

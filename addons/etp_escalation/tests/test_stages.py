@@ -5,7 +5,7 @@ from lxml import etree
 
 from odoo import Command
 
-from .test_sla import EtpSlaCommon
+from .sla_common import EtpSlaCommon
 
 
 class TestWaitingStages(EtpSlaCommon):

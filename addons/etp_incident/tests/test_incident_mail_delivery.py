@@ -22,7 +22,7 @@ from odoo.modules import module as odoo_module
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .test_incident_handoff import IT_EMAIL, HandoffCommon
+from .handoff_common import IT_EMAIL, HandoffCommon
 
 T0 = datetime(2026, 11, 24, 20, 5)  # 23:05 in Moscow
 MAIL_LOGGERS = (

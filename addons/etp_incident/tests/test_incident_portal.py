@@ -4,7 +4,7 @@ nothing else of it; nobody else sees it."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .test_incident import IncidentCommon
+from .incident_common import IncidentCommon
 
 STATUS = "Known technical problem:"
 INTERNAL_TITLE = "Откат релиза 4.12: cadesplugin_api.js"

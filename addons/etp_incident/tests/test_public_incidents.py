@@ -9,7 +9,7 @@ from lxml import html
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .test_incident import IncidentCommon
+from .incident_common import IncidentCommon
 
 INTERNAL_TITLE = "Откат релиза 4.12: cadesplugin_api.js"
 INTERNAL_DESCRIPTION = "Внутреннее: сервер подписи srv-sign-02 перегружен"

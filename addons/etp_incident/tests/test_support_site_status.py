@@ -5,7 +5,7 @@ its internal title, description or IT's words."""
 
 from odoo.tests import HttpCase, tagged
 
-from .test_incident import IncidentCommon
+from .incident_common import IncidentCommon
 
 INTERNAL_TITLE = "Откат релиза 4.12: cadesplugin_api.js"
 INTERNAL_DESCRIPTION = "Внутреннее: сервер подписи srv-sign-02 перегружен"
