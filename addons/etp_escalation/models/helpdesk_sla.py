@@ -20,7 +20,9 @@ def _any_priority(self):
 
 
 class HelpdeskSla(models.Model):
-    _inherit = "helpdesk.sla"
+    # the policy table is cached (_etp_policy_table)
+    _name = "helpdesk.sla"
+    _inherit = ["helpdesk.sla", "etp.cache.source"]
     _order = "sequence, id"
 
     sequence = fields.Integer(
@@ -64,22 +66,6 @@ class HelpdeskSla(models.Model):
     def init(self):
         result = super().init()
         set_column_defaults(self, "etp_escalation")
-        return result
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        policies = super().create(vals_list)
-        self.env.registry.clear_cache()  # _etp_policy_table
-        return policies
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()  # _etp_policy_table
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()  # _etp_policy_table
         return result
 
     @api.constrains("first_response_time", "resolution_time", "days", "hours")

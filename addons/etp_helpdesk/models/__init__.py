@@ -1,3 +1,4 @@
+from . import cache_source_mixin
 from . import mail_thread
 from . import mail_alias
 from . import mail_alias_domain

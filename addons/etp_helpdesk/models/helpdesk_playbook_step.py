@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class HelpdeskPlaybookStep(models.Model):
     _name = "helpdesk.playbook.step"
+    # the playbooks are cached (helpdesk.ticket.category._etp_playbook)
+    _inherit = ["etp.cache.source"]
     _description = "Playbook Step"
     _order = "category_id, sequence, id"
 
@@ -24,20 +26,3 @@ class HelpdeskPlaybookStep(models.Model):
         "what to answer.",
     )
     active = fields.Boolean(default=True)
-
-    # the playbooks are cached (helpdesk.ticket.category._etp_playbook)
-    @api.model_create_multi
-    def create(self, vals_list):
-        steps = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return steps
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result

@@ -1,8 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
-
-# what the cached addresses are made of
-ADDRESS_FIELDS = {"name", "bounce_alias", "catchall_alias", "default_from"}
+from odoo import models
 
 
 class MailAliasDomain(models.Model):
@@ -10,21 +7,9 @@ class MailAliasDomain(models.Model):
     (``mail.thread._etp_own_addresses``): a change of an alias domain clears the
     cache."""
 
-    _inherit = "mail.alias.domain"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        domains = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return domains
-
-    def write(self, vals):
-        result = super().write(vals)
-        if ADDRESS_FIELDS.intersection(vals):
-            self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
+    _name = "mail.alias.domain"
+    _inherit = ["mail.alias.domain", "etp.cache.source"]
+    # what the cached addresses are made of
+    _etp_cache_fields = frozenset(
+        {"name", "bounce_alias", "catchall_alias", "default_from"}
+    )
