@@ -59,18 +59,24 @@ def boot(config_path, smtp_port):
     return odoo
 
 
+# the modules a scratch database was built for (see ensure_db)
+BUILT_FOR_KEY = "etp_bench.built_for"
+
+
 def installed(odoo, name, modules):
     if not odoo.service.db.exp_db_exist(name):
         return False
     conn = _connect(odoo, name)
     try:
         with conn.cursor() as cur:
+            # built by ensure_db for exactly these modules (a database built
+            # for other modules, e.g. ours under the bare name, is rebuilt)
             cur.execute(
-                "SELECT count(*) FROM ir_module_module "
-                "WHERE name = ANY(%s) AND state = 'installed'",
-                [modules],
+                "SELECT value FROM ir_config_parameter WHERE key = %s",
+                [BUILT_FOR_KEY],
             )
-            return cur.fetchone()[0] == len(modules)
+            row = cur.fetchone()
+            return bool(row) and row[0] == ",".join(sorted(modules))
     finally:
         conn.close()
 
@@ -119,5 +125,10 @@ def ensure_db(odoo, name, modules, reuse):
         registry = Registry.new(name, update_module=True)
     finally:
         config["init"] = {}
+    with registry.cursor() as cr:
+        cr.execute(
+            "INSERT INTO ir_config_parameter (key, value) VALUES (%s, %s)",
+            [BUILT_FOR_KEY, ",".join(sorted(modules))],
+        )
     print(f"  {time.perf_counter() - started:.0f} s", flush=True)
     return registry

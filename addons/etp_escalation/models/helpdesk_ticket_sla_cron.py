@@ -19,6 +19,8 @@ from ..lib import sla_queue
 _logger = logging.getLogger(__name__)
 
 CRON_BATCH_SIZE = 500
+# tickets a team leader's digest names (the others are counted)
+DIGEST_LIMIT = 20
 # what the cron reports about a due target (the leader's digest)
 WARNING = "warning"
 BREACH = "breach"
@@ -106,11 +108,15 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         return done, remaining
 
     def _etp_descriptions(self, lang_env):
-        """``{row id: «First response: 05.03.2026 14:05 МСК»}``, the kind
-        in the reader's language (its labels read once for all the rows)."""
+        """``{row id: «First response: 05.03.2026 14:05 МСК»}``, in the
+        reader's language (the labels read once for all the rows). Moscow
+        time only: the operators' clock (the ticket shows the requester's
+        own time), without working out each requester's zone."""
         kinds = dict(self._fields["target_kind"]._description_selection(lang_env))
+        Ticket = lang_env["helpdesk.ticket"]
         return {
-            row.id: f"{kinds[row.target_kind]}: {row.deadline_display}" for row in self
+            row.id: f"{kinds[row.target_kind]}: {Ticket._etp_format_msk(row.deadline)}"
+            for row in self
         }
 
     def _etp_handle_due(self, event, now, digests):
@@ -274,7 +280,10 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
 
     @api.model
     def _etp_send_digests(self, digests):
-        """One notification per team leader for the whole batch."""
+        """One notification per team leader for the whole batch, naming the
+        first ``DIGEST_LIMIT`` tickets (breaches first) and counting the
+        others, which the queue lists (a platform failure breaches hundreds
+        at once: a list of hundreds is read by nobody)."""
         for leader, events in digests.items():
             env = self.with_context(lang=leader.lang or self.env.lang).env
             titles = {
@@ -282,8 +291,9 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
                 BREACH: env._("breached"),
                 ESCALATED: env._("breached, escalated to the next line"),
             }
+            shown = events[:DIGEST_LIMIT]
             described = self.browse(
-                [row_id for _event, _ticket, rows in events for row_id in rows.ids]
+                [row_id for _event, _ticket, rows in shown for row_id in rows.ids]
             )._etp_descriptions(env)
             items = Markup().join(
                 Markup('<li><a href="/odoo/helpdesk.ticket/%s">%s</a> %s — %s: %s</li>')
@@ -294,13 +304,19 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
                     titles[event],
                     "; ".join(described[row_id] for row_id in rows.ids),
                 )
-                for event, ticket, rows in events
+                for event, ticket, rows in shown
             )
+            more = Markup()
+            if len(events) > len(shown):
+                more = Markup('<p><a href="/odoo/helpdesk">%s</a></p>') % env._(
+                    "… and %(count)s more: see the queue",
+                    count=len(events) - len(shown),
+                )
             env["mail.thread"].message_notify(
                 partner_ids=leader.partner_id.ids,
                 subject=env._(
                     "SLA: %(count)s ticket(s) need attention", count=len(events)
                 ),
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (env._("SLA targets of your team's tickets:"), items),
+                body=Markup("<p>%s</p><ul>%s</ul>%s")
+                % (env._("SLA targets of your team's tickets:"), items, more),
             )

@@ -117,7 +117,7 @@ class HelpdeskTicketTeamMove(models.AbstractModel):
                 reason,
             )
             by_team[team].append(ticket.id)
-        history = Escalation.create(vals_list)
+        history = Escalation._etp_insert(vals_list)
         deferred = self.with_context(etp_duty_defer=True)
         for team, ticket_ids in by_team.items():
             deferred.browse(ticket_ids).write({"team_id": team.id, "user_id": False})

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form
+from odoo import models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.etp_helpdesk.tests.common import EtpHelpdeskCommon
 
@@ -112,3 +113,63 @@ class TestEscalation(EtpHelpdeskCommon):
             )
         self.assertEqual((first | second).team_id, self.team_customer_l1)
         self.assertFalse((first | second).escalation_ids)
+
+    def test_history_rows_are_stored_as_create_would(self):
+        """The moves' history is written in one INSERT (``_etp_insert``):
+        the same values as the ORM's create, the ticket's audience and
+        company included, and every stored field of the model is written."""
+        ticket = self._ticket(partner_id=self.contact_supplier.id)
+        history = ticket._etp_move_to_team(
+            self.team_supplier_l2, "Нужен журнал аукциона", tried="Перезапуск"
+        )
+        self.assertEqual(ticket.escalation_ids, history)
+        self.assertEqual(ticket.escalation_count, 1)
+        self.assertRecordValues(
+            history,
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "from_team_id": self.team_supplier_l1.id,
+                    "from_line": "1",
+                    "to_team_id": self.team_supplier_l2.id,
+                    "to_line": "2",
+                    "kind": "manual",
+                    "reason": "Нужен журнал аукциона",
+                    "tried": "Перезапуск",
+                    "user_id": self.env.user.id,
+                    "audience": "supplier",
+                    "company_id": ticket.company_id.id,
+                    "create_uid": self.env.user.id,
+                }
+            ],
+        )
+        Escalation = self.env["helpdesk.ticket.escalation"]
+        stored = {
+            name
+            for name, field in Escalation._fields.items()
+            if field.store
+            and field.column_type
+            and name not in models.LOG_ACCESS_COLUMNS
+        } - {"id"}
+        self.assertEqual(
+            stored,
+            set(Escalation._ETP_INSERTED),
+            "a stored field of the escalation history that _etp_insert does not write",
+        )
+
+    def test_history_insert_checks_access(self):
+        portal = new_test_user(
+            self.env, login="etp-escalation-portal", groups="base.group_portal"
+        )
+        ticket = self._ticket(partner_id=self.contact_supplier.id)
+        with self.assertRaises(AccessError):
+            self.env["helpdesk.ticket.escalation"].with_user(portal)._etp_insert(
+                [
+                    {
+                        "ticket_id": ticket.id,
+                        "to_team_id": self.team_supplier_l2.id,
+                        "reason": "Чужая эскалация",
+                    }
+                ]
+            )
+        self.assertFalse(ticket.escalation_ids)

@@ -4,6 +4,8 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron import DIGEST_LIMIT
+
 from .sla_common import T0, EtpSlaCommon
 
 SLA_LOGGER = "odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron"
@@ -258,6 +260,30 @@ class TestSlaCron(EtpSlaCommon):
         self.assertEqual(self._cron(moment, batch_size=5), (5, 3))
         self.assertEqual(self._cron(moment, batch_size=5), (3, 0))
         self.assertEqual(self._cron(moment, batch_size=5), (0, 0))
+
+    def test_digest_names_the_first_tickets_and_counts_the_rest(self):
+        """A failure breaches hundreds of targets at once: the leader's one
+        digest names the first tickets and sends to the queue for the rest."""
+        self.policy_customer_l1.escalate_on_breach = False
+        with self._at(T0):
+            tickets = self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": self.contact_customer.id,
+                    }
+                    for n in range(DIGEST_LIMIT + 3)
+                ]
+            )
+        self._cron(T0 + timedelta(minutes=16))
+        digest = self._leader_notifications()
+        self.assertEqual(len(digest), 1)
+        named = [ticket for ticket in tickets if ticket.number in digest.body]
+        self.assertEqual(len(named), DIGEST_LIMIT)
+        self.assertIn(str(DIGEST_LIMIT + 3), digest.subject)
+        self.assertIn("3", digest.body.split("</ul>")[-1])
+        self.assertIn('href="/odoo/helpdesk"', digest.body)
 
 
 @tagged("is_query_count")

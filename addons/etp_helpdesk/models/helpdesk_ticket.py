@@ -252,7 +252,10 @@ class HelpdeskTicket(models.Model):
         """
         # The gateway runs without a language: the ticket's texts (its
         # creation note, "No Subject") are written in the company's.
-        self = self.with_context(lang=self.env.lang or self.env.company._etp_lang())
+        self = self.with_context(
+            lang=self.env.lang or self.env.company._etp_lang(),
+            etp_describe_name_only=True,
+        )
         values = dict(custom_values or {})
         if not values.get("name") and not msg_dict.get("subject"):
             values["name"] = self.env._("No Subject")
@@ -268,8 +271,19 @@ class HelpdeskTicket(models.Model):
             if channel_id:
                 values["channel_id"] = channel_id
         ticket = super().message_new(msg_dict, custom_values=values)
+        ticket = ticket.with_context(etp_describe_name_only=False)
         ticket._etp_drop_external_followers([])
         return ticket
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """mail.thread's ``message_new`` describes every field of the model
+        (over a hundred here, each with its translated label and help) only
+        to learn whether it has the field that names a record (``_rec_name``,
+        a ticket's number): in the gateway, that one."""
+        if allfields is None and self.env.context.get("etp_describe_name_only"):
+            allfields = [self._rec_name or "name"]
+        return super().fields_get(allfields, attributes)
 
     def _message_get_suggested_recipients(self):
         """Upstream's reasons ("Customer", "Customer Email") in our words:

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 # Longest term a setting accepts: 50 years.
@@ -53,11 +53,22 @@ class ResCompany(models.Model):
 
     def _etp_lang(self):
         """The language the company's people read: its partner's language,
-        else the default language of new contacts, else English."""
-        company = self[:1] or self.env.company
-        lang = company.sudo().partner_id.lang
+        else the default language of new contacts, else English (cached: the
+        mail gateway and the crons ask for every message and batch)."""
+        return self._etp_lang_of((self[:1] or self.env.company).id)
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _etp_lang_of(self, company_id):
+        # cleared when a company's partner or its language changes (see
+        # cache_invalidation_fields and res.partner's write), when a default
+        # changes (ir.default) and when a language is (de)activated (res.lang)
+        lang = self.sudo().browse(company_id).partner_id.lang
         if not lang:
             lang = self.env["ir.default"].sudo()._get("res.partner", "lang")
         if not lang or not self.env["res.lang"]._get_data(code=lang).code:
             return "en_US"
         return lang
+
+    def cache_invalidation_fields(self):
+        return super().cache_invalidation_fields() | {"partner_id"}

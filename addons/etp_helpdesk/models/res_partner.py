@@ -55,6 +55,15 @@ class ResPartner(models.Model):
         help="Mobile in the +7XXXXXXXXXX form, to find the caller of a phone call.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "lang" in vals and self.env["res.company"].sudo().search_count(
+            [("partner_id", "in", self.ids)], limit=1
+        ):
+            # a company's language (res.company._etp_lang, cached)
+            self.env.registry.clear_cache()
+        return result
+
     @api.depends("phone", "mobile")
     def _compute_phone_normalized(self):
         for partner in self:

@@ -180,26 +180,47 @@ class TestMailGateway(EtpHelpdeskCommon):
 
     def test_gateway_writes_in_the_company_language(self):
         """The mail gateway runs without a language (a cron): the new ticket's
-        texts are in the company's language, not English."""
+        texts are in the company's language, not English. The language is
+        cached, and changing the company's clears it."""
         self.env["res.lang"]._activate_lang("ru_RU")
         self.env["ir.module.module"]._load_module_terms(
             ["helpdesk_mgmt", "etp_helpdesk"], ["ru_RU"]
         )
-        self.env.company.partner_id.lang = "ru_RU"
         gateway = self.env(context={})["mail.thread"]
-        message = EMAIL.format(
-            email_from="smirnova@hospital1.example.ru",
-            to="support-customers@etp-support.example.ru",
-            cc="",
-            subject="",
-            msg_id="no-subject",
-            extra="",
-            body="Добрый день! Не могу войти.",
+
+        def no_subject(msg_id):
+            message = EMAIL.format(
+                email_from="smirnova@hospital1.example.ru",
+                to="support-customers@etp-support.example.ru",
+                cc="",
+                subject="",
+                msg_id=msg_id,
+                extra="",
+                body="Добрый день! Не могу войти.",
+            )
+            return self.env["helpdesk.ticket"].browse(
+                gateway.message_process("helpdesk.ticket", message)
+            )
+
+        self.env.company.partner_id.lang = "en_US"
+        self.assertEqual(no_subject("no-subject-en").name, "No Subject")
+        self.env.company.partner_id.lang = "ru_RU"
+        self.assertEqual(no_subject("no-subject-ru").name, "Без темы")
+
+    def test_gateway_describes_only_the_name_field(self):
+        """mail.thread's message_new asks for the description of every field
+        (over a hundred on a ticket) to learn whether it has the field that
+        names a record (a ticket's number): in the gateway the ticket
+        describes that one only."""
+        Ticket = self.env["helpdesk.ticket"]
+        self.assertGreater(len(Ticket.fields_get()), 100)
+        described = Ticket.with_context(etp_describe_name_only=True).fields_get()
+        self.assertEqual(list(described), ["number"])
+        ticket = Ticket.browse(
+            self._process("described", subject="Не открывается протокол")
         )
-        ticket = self.env["helpdesk.ticket"].browse(
-            gateway.message_process("helpdesk.ticket", message)
-        )
-        self.assertEqual(ticket.name, "Без темы")
+        self.assertEqual(ticket.name, "Не открывается протокол")
+        self.assertRegex(ticket.number, r"\d")
 
 
 # Measured on Odoo 18.0 with helpdesk_mgmt 18.0.1.19.5: mail gateway creation of
