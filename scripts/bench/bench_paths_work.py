@@ -247,4 +247,9 @@ def work_sla(side, count):
         _done, _calls, seconds, queries = bench_sla_cron.run_cron(
             env, env["helpdesk.ticket.sla"]._cron_check_sla, 500
         )
+        # its tickets leave with it: a kept database must hold the same
+        # volume as bare's when the next run compares the other paths (the
+        # next run gives the requesters their tickets again)
+        cr.execute("TRUNCATE helpdesk_ticket CASCADE")
+        cr.commit()
     return seconds * 1000, queries

@@ -171,10 +171,11 @@ class HelpdeskTicketTeamMove(models.AbstractModel):
                     create_uid, create_date, write_uid, write_date)
                 SELECT %(model)s, note.res_id, note.body, 'notification',
                     %(subtype)s, TRUE, %(author)s, %(email_from)s, %(reply_to)s,
-                    %(message_id)s, FALSE, %(date)s, %(uid)s, %(now)s, %(uid)s,
+                    note.message_id, FALSE, %(date)s, %(uid)s, %(now)s, %(uid)s,
                     %(now)s
-                FROM unnest(%(ids)s::int[], %(bodies)s::text[])
-                    WITH ORDINALITY AS note(res_id, body, position)
+                FROM unnest(
+                    %(ids)s::int[], %(bodies)s::text[], %(message_ids)s::text[]
+                ) WITH ORDINALITY AS note(res_id, body, message_id, position)
                 ORDER BY note.position
                 RETURNING id
                 """,
@@ -183,7 +184,12 @@ class HelpdeskTicketTeamMove(models.AbstractModel):
                 author=author_id or None,
                 email_from=email_from or None,
                 reply_to=reply_to or None,
-                message_id=generate_tracking_message_id("message-notify"),
+                # one Message-Id each (_message_log_batch gives a batch one):
+                # the gateway's lookup by Message-Id relies on them differing
+                message_ids=[
+                    generate_tracking_message_id(f"message-notify-{ticket_id}")
+                    for ticket_id in ids
+                ],
                 date=fields.Datetime.now(),
                 uid=uid,
                 now=now,

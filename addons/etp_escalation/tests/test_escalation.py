@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
 from odoo import models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
@@ -173,3 +175,14 @@ class TestEscalation(EtpHelpdeskCommon):
                 ]
             )
         self.assertFalse(ticket.escalation_ids)
+
+    def test_batch_notes_have_their_own_message_id(self):
+        """The notes of a batch move each get a Message-Id of their own: the
+        mail gateway's duplicate check looks emails up by Message-Id."""
+        first = self._ticket(partner_id=self.contact_customer.id)
+        second = self._ticket(partner_id=self.contact_customer.id)
+        notes = (first | second)._etp_log_notes(
+            {first.id: Markup("<p>Первая</p>"), second.id: Markup("<p>Вторая</p>")}
+        )
+        self.assertEqual(notes.mapped("res_id"), [first.id, second.id])
+        self.assertEqual(len(set(notes.mapped("message_id"))), 2)

@@ -86,6 +86,17 @@ def format_msk(dt_utc_naive, template=MSK_TEMPLATE):
     return template % {"msk": moscow.strftime(_FORMAT)}
 
 
+def format_in_zone(dt_utc_naive, tz_name):
+    """``"24.11.2026 09:20"``: a naive UTC datetime in the zone ``tz_name``
+    (UTC when it names none, as Odoo's datetime widget does). Empty gives
+    ``""``."""
+    if not dt_utc_naive:
+        return ""
+    require_naive(dt_utc_naive)
+    zone = _zone_or_none(tz_name) or UTC
+    return dt_utc_naive.replace(tzinfo=UTC).astimezone(zone).strftime(_FORMAT)
+
+
 def format_deadline(
     dt_utc_naive, requester_tz, template=BOTH_TEMPLATE, msk_template=MSK_TEMPLATE
 ):

@@ -1,5 +1,6 @@
 from . import cache_source_mixin
 from . import mail_thread
+from . import mail_message
 from . import mail_alias
 from . import mail_alias_domain
 from . import res_company

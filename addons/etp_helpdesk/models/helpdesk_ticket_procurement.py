@@ -85,7 +85,12 @@ class HelpdeskTicketProcurement(models.AbstractModel):
     @api.depends_context("lang")
     def _compute_procedure_deadline_display(self):
         for ticket in self:
-            deadline, zone = ticket.procedure_deadline, ticket.requester_tz
+            deadline = ticket.procedure_deadline
+            if not deadline:  # the portal list asks on every row
+                ticket.procedure_deadline_display = False
+                ticket.procedure_deadline_operator_display = False
+                continue
+            zone = ticket.requester_tz
             ticket.procedure_deadline_display = (
                 self._etp_format_deadline(deadline, zone) or False
             )

@@ -175,6 +175,17 @@ class HelpdeskTicketRequesterTime(models.AbstractModel):
         return self._etp_format_deadline(value, self.requester_tz)
 
     @api.model
+    def _etp_reader_time(self, value):
+        """«24.11.2026 09:20»: ``value`` (naive UTC) in the reader's zone
+        (the request's, else the user's), as Odoo's datetime widget prints it
+        with the pattern ``dd.MM.yyyy HH:mm``, without the widget's lookups of
+        language and locale for each value (the portal list shows two dates on
+        each of its 80 rows)."""
+        return deadlines.format_in_zone(
+            value, self.env.context.get("tz") or self.env.user.tz
+        )
+
+    @api.model
     def _etp_format_msk(self, value):
         """«24.11.2026 02:50 МСК» in the language of the environment."""
         return deadlines.format_msk(value, self.env._("%(msk)s MSK"))

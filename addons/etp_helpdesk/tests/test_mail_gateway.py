@@ -222,6 +222,19 @@ class TestMailGateway(EtpHelpdeskCommon):
         self.assertEqual(ticket.name, "Не открывается протокол")
         self.assertRegex(ticket.number, r"\d")
 
+    def test_message_id_lookup_is_one_index_probe(self):
+        """Notes logged in batches share a Message-Id, which makes PostgreSQL
+        walk the whole message table for the gateway's duplicate check
+        (``message_id = … ORDER BY id DESC LIMIT 1``) unless an index on
+        both columns answers it."""
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'mail_message'"
+        )
+        definitions = [row[0] for row in self.env.cr.fetchall()]
+        self.assertTrue(
+            any(d.endswith("(message_id, id)") for d in definitions), definitions
+        )
+
 
 # Measured on Odoo 18.0 with helpdesk_mgmt 18.0.1.19.5: mail gateway creation of
 # one ticket (routing, partner lookup, ticket, message, followers, notifications),

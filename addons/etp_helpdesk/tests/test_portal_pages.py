@@ -102,6 +102,32 @@ class TestPortalReadsWell(EtpPortalCase):
         ]
         self.assertEqual(visible_headers, ["Number", "Title"])
 
+    def test_list_dates_in_the_reader_zone(self):
+        """The list's dates are the reader's clock (their zone), as Odoo's
+        datetime widget prints them; no closed-date column."""
+        self.portal_supplier.tz = "Asia/Vladivostok"  # MSK+7, UTC+10
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = %s, last_stage_update = %s "
+            "WHERE id = %s",
+            [
+                datetime(2026, 11, 23, 23, 10),
+                datetime(2026, 11, 24, 1, 5),
+                self.ticket_supplier.id,
+            ],
+        )
+        self.ticket_supplier.invalidate_recordset()
+        self._login(self.portal_supplier)
+        tree = html.fromstring(self.url_open("/my/tickets").content)
+        row = tree.xpath(
+            f"//tr[.//a[contains(@href, '/my/ticket/{self.ticket_supplier.id}')]]"
+        )[0]
+        text = row.text_content()
+        self.assertIn("24.11.2026 09:10", text)  # created, Vladivostok time
+        self.assertEqual(text.count("24.11.2026 11:05"), 2)  # updated: column, phone
+        headers = tree.xpath("//thead/tr/th/@name")
+        self.assertNotIn("th_closed_date", headers)
+        self.assertEqual(len(row.xpath("./td")), len(headers))
+
 
 @tagged("post_install", "-at_install", "is_query_count")
 class TestPortalQueryCount(EtpPortalCase):
