@@ -7,6 +7,8 @@ import re
 import threading
 import time
 
+from bench_paths_db import vacuum_analyze
+
 NAME_PREFIX = "BENCH "
 PORTAL_LOGIN = "etp-bench-portal"
 PORTAL_PASSWORD = "etp-bench-portal-1"  # a user of a scratch database
@@ -198,8 +200,7 @@ class Side:
         if count > existing:
             self._copy_tickets(cr, partner.id, count - existing, existing)
         cr.commit()
-        cr.execute("ANALYZE helpdesk_ticket")
-        cr.commit()
+        vacuum_analyze(self.db, ["helpdesk_ticket", "mail_message"])
 
     def _copy_tickets(self, cr, partner_id, copies, start):
         cr.execute(

@@ -49,8 +49,8 @@ the script. Tickets beyond the first 20 of the portal user are copied with
 SQL (no messages or followers of their own), and so are those of the other
 requesters. The SLA path empties the tickets table of our database before
 and after its run, so it runs last (the next run of a kept database gives
-the requesters their tickets again). The databases are dropped at the end unless ``--keep`` is
-given; kept databases are reused by the next run.
+the requesters their tickets again). The databases are dropped at the end
+unless ``--keep`` is given; kept databases are reused by the next run.
 """
 
 import argparse

@@ -255,7 +255,12 @@ class HelpdeskTicket(models.Model):
                         email_to=values.get("email_to") or False,
                         email_cc=values.get("email_cc") or False,
                         recipient_ids=[Command.set(partner_ids)],
-                        headers=repr(lead._notify_by_email_get_headers()),
+                        # (on the ticket alone: on one of the batch, the
+                        # company read builds its prefetch of all of them,
+                        # each time)
+                        headers=repr(
+                            lead.browse(lead.id)._notify_by_email_get_headers()
+                        ),
                         references=message["message_id"],
                         auto_delete=template.auto_delete,
                         is_notification=True,
