@@ -94,18 +94,17 @@ def _connect(odoo, dbname):
     )
 
 
-def vacuum_analyze(name, tables):
-    """VACUUM ANALYZE ``tables`` of the database ``name`` now: otherwise
-    autovacuum passes over the rows just added while the runs are measured,
-    on the same cores."""
+def vacuum_analyze(name):
+    """VACUUM ANALYZE the database ``name`` now: otherwise autovacuum passes
+    over the rows just added or updated while the runs are measured, on the
+    same cores."""
     import odoo
 
     conn = _connect(odoo, name)
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
-            for table in tables:
-                cur.execute(f'VACUUM ANALYZE "{table}"')
+            cur.execute("VACUUM ANALYZE")
     finally:
         conn.close()
 

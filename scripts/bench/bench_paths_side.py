@@ -200,7 +200,7 @@ class Side:
         if count > existing:
             self._copy_tickets(cr, partner.id, count - existing, existing)
         cr.commit()
-        vacuum_analyze(self.db, ["helpdesk_ticket", "mail_message"])
+        vacuum_analyze(self.db)
 
     def _copy_tickets(self, cr, partner_id, copies, start):
         cr.execute(

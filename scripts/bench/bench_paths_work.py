@@ -227,6 +227,11 @@ def work_sla(side, count):
     cron like the cron worker until nothing is left."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import bench_sla_cron
+    from bench_paths_db import vacuum_analyze
+
+    from odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron import (
+        CRON_BATCH_SIZE,
+    )
 
     with side.registry.cursor() as cr:
         env = side.env(cr)
@@ -240,12 +245,12 @@ def work_sla(side, count):
                    warning_date = now() AT TIME ZONE 'UTC' - interval '1 hour',
                    deadline = now() AT TIME ZONE 'UTC' - interval '1 minute'"""
         )
-        cr.execute("ANALYZE helpdesk_ticket; ANALYZE helpdesk_ticket_sla")
         cr.commit()
+    vacuum_analyze(side.db)
     with side.registry.cursor() as cr:
         env = side.env(cr)
         _done, _calls, seconds, queries = bench_sla_cron.run_cron(
-            env, env["helpdesk.ticket.sla"]._cron_check_sla, 500
+            env, env["helpdesk.ticket.sla"]._cron_check_sla, CRON_BATCH_SIZE
         )
         # its tickets leave with it: a kept database must hold the same
         # volume as bare's when the next run compares the other paths (the

@@ -8,7 +8,7 @@ Usage::
         [--bare-db etp_bench_bare] [--ours-db etp_bench_ours] \\
         [--only email,portal,support,resolve,cases,sla] \\
         [--email 1000,10000] [--portal 1000,10000] [--resolve 20,100,500] \\
-        [--cases 13,100] [--sla 100000] [--others 100000] [--repeat 5] [--keep]
+        [--cases 13,100] [--sla 100000] [--others 100000] [--repeat 15] [--keep]
 
 A quick look at one path: ``--only resolve --resolve 50 --keep`` (a kept
 database is reused, so the next run skips the installation).
@@ -40,8 +40,8 @@ The paths:
   organisations. Bare equivalent: one ``create`` of ``size`` tickets, then
   the instructions posted on each through the standard composer.
 - ``sla``: the SLA cron with ``size`` open tickets whose targets are all
-  due, run like the cron worker (a batch of 500 per call, a commit after
-  each) until done. helpdesk_mgmt has no SLA: ours only.
+  due, run like the cron worker (a batch of the cron's size per call, a
+  commit after each) until done. helpdesk_mgmt has no SLA: ours only.
 
 HTTP paths run in-process through Odoo's WSGI application (no network); the
 database is chosen by the Host header. Outgoing emails go to an SMTP sink of
@@ -100,7 +100,7 @@ def parse_args():
         default=100000,
         help="tickets of other requesters in the database (email, portal, form)",
     )
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument(
         "--log-sql",
         metavar="FILE",
@@ -326,7 +326,7 @@ def run_batch_paths(args, bare, ours, report):
             None,
             result,
             note="SLA cron: helpdesk_mgmt has no SLA (helpdesk_mgmt_sla computes "
-            "expiry on read); ours only, a batch of 500 per call",
+            "expiry on read); ours only, the cron's batches of 1000 per call",
         )
 
 

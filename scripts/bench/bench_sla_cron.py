@@ -266,6 +266,10 @@ def main():
     )
     from odoo import SUPERUSER_ID, api, fields
 
+    from odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron import (
+        CRON_BATCH_SIZE,
+    )
+
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         print(f"seeding {args.count} open tickets in {args.database}…", flush=True)
@@ -297,13 +301,17 @@ def main():
         cr.commit()
 
         Sla = env["helpdesk.ticket.sla"]
-        handled, calls, seconds, queries = run_cron(env, Sla._cron_check_sla, 500)
+        handled, calls, seconds, queries = run_cron(
+            env, Sla._cron_check_sla, CRON_BATCH_SIZE
+        )
         print(
             f"SLA cron: {handled} targets in {calls} batches, {seconds:.2f} s, "
             f"{handled / seconds if seconds else 0:.0f} targets/s, {queries} queries "
             f"({queries / max(handled, 1):.1f} per target)"
         )
-        _idle, _calls, seconds, queries = run_cron(env, Sla._cron_check_sla, 500)
+        _idle, _calls, seconds, queries = run_cron(
+            env, Sla._cron_check_sla, CRON_BATCH_SIZE
+        )
         print(f"SLA cron, nothing due: {seconds * 1000:.1f} ms, {queries} queries")
 
         Ticket = env["helpdesk.ticket"]

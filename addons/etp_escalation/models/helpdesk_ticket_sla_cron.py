@@ -18,7 +18,11 @@ from ..lib import sla_queue
 
 _logger = logging.getLogger(__name__)
 
-CRON_BATCH_SIZE = 500
+# targets per call (the cron worker commits after each and calls again while
+# some are left): a thousand is where each call's fixed cost (the searches,
+# the leaders' digests, the commit) stops mattering, and the most one IN list
+# of the ORM holds
+CRON_BATCH_SIZE = 1000
 # tickets a team leader's digest names (the others are counted)
 DIGEST_LIMIT = 20
 # what the cron reports about a due target (the leader's digest)
