@@ -53,6 +53,9 @@ class PolicyFacts:
     resolution_time: float = 0.0
     days: int = 0
     hours: int = 0
+    # the stage that meets the target, the stages that pause it (active or not)
+    stage_id: int = 0
+    ignore_stage_ids: tuple = ()
 
 
 @dataclass(frozen=True)

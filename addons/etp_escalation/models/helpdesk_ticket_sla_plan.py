@@ -172,6 +172,8 @@ class HelpdeskTicketSlaPlan(models.AbstractModel):
         # would otherwise decide their first state)
         handed_over.mapped("deadline")
         Rows.union(*(drop for drop, _hand_over, _add in plan.values())).unlink()
+        if any(add for _drop, _hand_over, add in plan.values()):
+            self.env["helpdesk.sla"].sudo()._etp_cache_facts()
         Rows.create(
             [
                 {"ticket_id": ticket_id, "sla_id": policy.id, "target_kind": kind}

@@ -206,3 +206,28 @@ class TestSlaPolicies(EtpSlaCommon):
         )
         self.assertEqual(ticket.sla_deadline_display, row.deadline_display)
         self.assertIn("Поставщики, 1 линия", row.display_name)
+
+    def test_new_targets_read_the_policies_from_the_cache_and_follow_changes(self):
+        """A new ticket's targets take their policy's hours and stages from
+        the cached policy table, without reading the policies; a change of a
+        policy, even one not yet saved, is what the next ticket gets."""
+        with self._at(T0):
+            self._customer_ticket()  # the policy table is cached
+        self.env.invalidate_all()
+        with self._at(T0):
+            with self._count_queries(0, flush=False):
+                self.env["helpdesk.sla"]._etp_cache_facts()
+            policy = self.policy_customer_l1
+            self.assertEqual(policy.stage_id, self.stage_done)
+            self.assertIn(self.stage_wait_requester, policy.ignore_stage_ids)
+            self.assertEqual(policy.first_response_time, 0.25)
+        self.policy_customer_l1.first_response_time = 0.5
+        self.policy_customer_l1.ignore_stage_ids = [
+            Command.unlink(self.stage_wait_requester.id)
+        ]
+        with self._at(T0):
+            ticket = self._customer_ticket()
+        first = self._row(ticket, "first_response")
+        self.assertEqual(first.hours, 0.5)
+        self.assertEqual(first.deadline, T0 + timedelta(minutes=30))
+        self.assertNotIn(self.stage_wait_requester, first.sla_id.ignore_stage_ids)
