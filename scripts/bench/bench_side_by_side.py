@@ -17,10 +17,11 @@ It builds two scratch databases (names must start with ``etp_bench``; any
 other name is refused): one with bare helpdesk_mgmt, one with etp_helpdesk,
 etp_escalation and etp_incident, both without demo data (in a child process:
 see ``build``). It loads both in one process and runs the same work on both,
-interleaved (bare, ours, bare, ours…), then prints a table: path, size, bare ms and queries, ours ms and queries,
-ratio of the times (ours / bare). Times are medians over ``--repeat`` runs
-(one run for the heavy paths); queries count every SQL statement of the work,
-including what the commit runs (tracking, emails of stage templates).
+interleaved (bare, ours, bare, ours…), then prints a table: path, size,
+bare ms and queries, ours ms and queries, ratio of the times (ours / bare).
+Times are medians over ``--repeat`` runs (one run for the heavy paths);
+queries count every SQL statement of the work, including what the commit
+runs (tracking, emails of stage templates).
 
 The paths:
 
