@@ -149,16 +149,15 @@ class HelpdeskSla(models.Model):
             ),
         )
 
-    # what a new target reads of its policy, with its value in PolicyFacts (in
-    # the form of the ORM's cache)
-    _ETP_CACHED_FIELDS = {
-        "stage_id": lambda facts: facts.stage_id or None,
-        "ignore_stage_ids": lambda facts: facts.ignore_stage_ids,
-        "hours": lambda facts: facts.hours,
-        "days": lambda facts: facts.days,
-        "first_response_time": lambda facts: facts.first_response_time,
-        "resolution_time": lambda facts: facts.resolution_time,
-    }
+    # what a new target reads of its policy: fields of PolicyFacts too
+    _ETP_CACHED_FIELDS = (
+        "stage_id",
+        "ignore_stage_ids",
+        "hours",
+        "days",
+        "first_response_time",
+        "resolution_time",
+    )
 
     @api.model
     def _etp_cache_facts(self):
@@ -172,11 +171,14 @@ class HelpdeskSla(models.Model):
         cache = self.env.cache
         for facts in self._etp_policy_table():
             policy = self.browse(facts.id)
-            for name, value in self._ETP_CACHED_FIELDS.items():
+            for name in self._ETP_CACHED_FIELDS:
                 field = self._fields[name]
                 if not cache.contains(policy, field):
-                    # already in the cache's form: an id, ids, a number
-                    cache.set(policy, field, value(facts))
+                    # in the cache's form: an id (None for none), ids, a number
+                    value = getattr(facts, name)
+                    cache.set(
+                        policy, field, value or None if name == "stage_id" else value
+                    )
 
     def _etp_target_hours(self, kind, hours_per_day):
         """Hours of this policy's target of ``kind`` (its targets only are

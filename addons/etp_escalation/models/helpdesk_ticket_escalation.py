@@ -36,7 +36,8 @@ class HelpdeskTicketEscalation(models.Model):
     audience = fields.Selection(related="ticket_id.audience", store=True)
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
 
-    # the stored fields _etp_insert writes, besides the log columns
+    # the stored fields _etp_insert writes (its INSERT's columns), besides
+    # the log columns
     _ETP_INSERTED = (
         "ticket_id",
         "from_team_id",
@@ -68,50 +69,37 @@ class HelpdeskTicketEscalation(models.Model):
         if not vals_list:
             return self.browse()
         now, uid = self.env.cr.now(), self.env.uid
-
-        def column(name, default=None):
-            return [vals.get(name) or default for vals in vals_list]
-
+        defaults = {"kind": "manual", "user_id": uid}
+        names = self._ETP_INSERTED
+        columns = SQL(", ").join(SQL.identifier(name) for name in names)
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO helpdesk_ticket_escalation (
-                    ticket_id, from_team_id, from_line, to_team_id, to_line,
-                    kind, reason, tried, user_id, audience, company_id,
-                    create_uid, create_date, write_uid, write_date)
-                SELECT row.ticket_id, row.from_team_id, row.from_line,
-                    row.to_team_id, row.to_line, row.kind, row.reason, row.tried,
-                    row.user_id, row.audience, row.company_id,
-                    %(uid)s, %(now)s, %(uid)s, %(now)s
-                FROM unnest(
-                    %(ticket)s::int[], %(from_team)s::int[], %(from_line)s::varchar[],
-                    %(to_team)s::int[], %(to_line)s::varchar[], %(kind)s::varchar[],
-                    %(reason)s::text[], %(tried)s::text[], %(user)s::int[],
-                    %(audience)s::varchar[], %(company)s::int[]
-                ) WITH ORDINALITY AS row(
-                    ticket_id, from_team_id, from_line, to_team_id, to_line, kind,
-                    reason, tried, user_id, audience, company_id, position)
+                    %(columns)s, create_uid, create_date, write_uid, write_date)
+                SELECT %(values)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                FROM unnest(%(arrays)s) WITH ORDINALITY AS row(%(columns)s, position)
                 ORDER BY row.position
                 RETURNING id
                 """,
+                columns=columns,
+                values=SQL(", ").join(SQL.identifier("row", name) for name in names),
+                arrays=SQL(", ").join(
+                    SQL(
+                        "%s::%s[]",
+                        [vals.get(name) or defaults.get(name) for vals in vals_list],
+                        SQL(self._fields[name].column_type[1]),
+                    )
+                    for name in names
+                ),
                 uid=uid,
                 now=now,
-                ticket=column("ticket_id"),
-                from_team=column("from_team_id"),
-                from_line=column("from_line"),
-                to_team=column("to_team_id"),
-                to_line=column("to_line"),
-                kind=column("kind", "manual"),
-                reason=column("reason"),
-                tried=column("tried"),
-                user=column("user_id", uid),
-                audience=column("audience"),
-                company=column("company_id"),
             )
         )
         rows = self.browse([row[0] for row in self.env.cr.fetchall()])
         rows.check_access("create")  # the record rules, on the rows made
-        self.env["helpdesk.ticket"].browse(column("ticket_id")).invalidate_recordset(
-            ["escalation_ids", "escalation_count"]
+        tickets = self.env["helpdesk.ticket"].browse(
+            [vals["ticket_id"] for vals in vals_list]
         )
+        tickets.invalidate_recordset(["escalation_ids", "escalation_count"])
         return rows
