@@ -1,4 +1,5 @@
 from . import cache_source_mixin
+from . import ir_sequence
 from . import mail_thread
 from . import mail_message
 from . import mail_alias

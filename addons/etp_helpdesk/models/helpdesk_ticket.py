@@ -154,21 +154,22 @@ class HelpdeskTicket(models.Model):
                     first_stages[team.id] = team._get_applicable_stages()[:1].id
                 vals["stage_id"] = first_stages[vals["team_id"]]
 
+    def _prepare_ticket_number(self, values):
+        """helpdesk_mgmt's number, without looking the sequence up for each
+        ticket (see ``_etp_next_numbers``)."""
+        company_id = values.get("company_id") or self.env.company.id
+        numbers = self._etp_next_numbers(1, company_id)
+        return numbers[0] if numbers else super()._prepare_ticket_number(values)
+
     @api.model
     def _etp_next_numbers(self, count, company_id):
-        """``count`` ticket numbers drawn at once from the ticket sequence, as
-        helpdesk_mgmt draws them one by one; none (each ticket then draws its
-        own) for a gapless or date-range sequence."""
+        """``count`` ticket numbers drawn at once from the ticket sequence
+        (found from the cache: ``ir.sequence._etp_by_code``), as helpdesk_mgmt
+        draws them one by one; none (helpdesk_mgmt's draw then runs) for a
+        gapless or date-range sequence."""
         Sequence = self.env["ir.sequence"].with_company(company_id)
         Sequence.check_access("read")
-        sequence = Sequence.search(
-            [
-                ("code", "=", "helpdesk.ticket.sequence"),
-                ("company_id", "in", [company_id, False]),
-            ],
-            order="company_id",
-            limit=1,
-        )
+        sequence = Sequence._etp_by_code("helpdesk.ticket.sequence")
         if not sequence or sequence.implementation != "standard":
             return []
         if sequence.use_date_range:

@@ -3,7 +3,15 @@ from odoo import fields, models
 
 
 class HelpdeskTicketStage(models.Model):
-    _inherit = "helpdesk.ticket.stage"
+    """The stages each team may use are cached
+    (``helpdesk.ticket.team._get_applicable_stages``): creating or deleting a
+    stage, or changing its company, teams, order or archiving, clears the
+    cache."""
+
+    _name = "helpdesk.ticket.stage"
+    _inherit = ["helpdesk.ticket.stage", "etp.cache.source"]
+    # what the cached lookup is made of
+    _etp_cache_fields = frozenset({"company_id", "team_ids", "active", "sequence"})
 
     portal_close_label = fields.Char(
         string="Portal Button",

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, api, fields, models
+from odoo import Command, api, fields, models, tools
 
 from ..tools import set_column_defaults
 
@@ -69,11 +69,36 @@ class HelpdeskTicketTeam(models.Model):
         return result
 
     def unlink(self):
-        with_chat = bool(self.livechat_channel_id)
         result = super().unlink()
-        if with_chat:
-            self.env.registry.clear_cache()  # website._etp_desk_livechat_rules
+        # website._etp_desk_livechat_rules, and _etp_applicable_stage_ids: the
+        # stages only the deleted teams had now serve every team
+        self.env.registry.clear_cache()
         return result
+
+    def _get_applicable_stages(self):
+        """helpdesk_mgmt's stages of the team (no team: the stages of no
+        team in the current company), looked up once and cached instead of
+        searched on each call: every new ticket and every change of team
+        asks. A change of the stages clears the cache
+        (``helpdesk.ticket.stage``)."""
+        if len(self) > 1 or not all(self._ids):  # several teams, a team being edited
+            return super()._get_applicable_stages()
+        Stage = self.env["helpdesk.ticket.stage"]
+        Stage.check_access("read")
+        # what upstream's search depends on besides the team: the company,
+        # the companies the user works in (record rule), archived stages
+        stage_ids = self._etp_applicable_stage_ids(
+            self.id,
+            self.company_id.id if self else self.env.company.id,
+            None if self.env.su else tuple(sorted(self.env.companies.ids)),
+            self.env.context.get("active_test", True),
+        )
+        return Stage.browse(stage_ids)
+
+    @tools.ormcache("team_id", "company_id", "company_ids", "active_test")
+    def _etp_applicable_stage_ids(self, team_id, company_id, company_ids, active_test):
+        # the arguments describe self and its environment (see the caller)
+        return tuple(super()._get_applicable_stages().ids)
 
     def _etp_sync_livechat_operators(self, users_before):
         """The members of a desk with a live chat channel take its chats:

@@ -165,6 +165,104 @@ class TestIntake(EtpHelpdeskCommon):
         last = Ticket.create({"name": "Ещё", "description": "<p>Текст</p>"})
         self.assertEqual(last.number, sequence.get_next_char(start + 6))
 
+    def test_ticket_numbers_follow_the_sequence_without_looking_it_up(self):
+        """Each new ticket draws its number without searching and reading the
+        sequence again (the lookup is cached); a change of the sequence is
+        followed at once."""
+        Sequence = self.env["ir.sequence"]
+        shared = Sequence.search([("code", "=", "helpdesk.ticket.sequence")], limit=1)
+        Ticket = self.env["helpdesk.ticket"].with_user(self.operator)
+        first = Ticket.create({"name": "Один", "description": "<p>Текст</p>"})
+        start = int(first.number.removeprefix(shared.prefix))
+        # a warm lookup: the number costs its nextval only
+        with self._count_queries(1):
+            number = Ticket._prepare_ticket_number({})
+        self.assertEqual(number, shared.get_next_char(start + 1))
+        # a new prefix: the next number has it
+        shared.prefix = "ОБР-"
+        self.assertEqual(
+            Ticket.create({"name": "Два", "description": "<p>Текст</p>"}).number,
+            f"ОБР-{start + 2:0{shared.padding}d}",
+        )
+        # the company's own sequence wins over the shared one, from its creation
+        own = Sequence.create(
+            {
+                "name": "Обращения компании",
+                "code": "helpdesk.ticket.sequence",
+                "company_id": self.env.company.id,
+                "prefix": "К-",
+                "padding": 4,
+            }
+        )
+        self.assertEqual(
+            Ticket.create({"name": "Три", "description": "<p>Текст</p>"}).number,
+            "К-0001",
+        )
+        # archived: back to the shared one
+        own.active = False
+        self.assertEqual(
+            Ticket.create({"name": "Четыре", "description": "<p>Текст</p>"}).number,
+            f"ОБР-{start + 3:0{shared.padding}d}",
+        )
+        # gapless: helpdesk_mgmt's draw, which moves the sequence's counter
+        shared.write({"implementation": "no_gap", "number_next": 500})
+        self.assertEqual(
+            Ticket.create({"name": "Пять", "description": "<p>Текст</p>"}).number,
+            f"ОБР-{500:0{shared.padding}d}",
+        )
+        shared.invalidate_recordset(["number_next"])
+        self.assertEqual(shared.number_next, 501)
+
+    def test_applicable_stages_are_cached_and_follow_the_stages(self):
+        """The stages a team may use are looked up once (every new ticket and
+        every change of team asks); creating, restricting, reordering,
+        archiving a stage or deleting a team is followed at once."""
+        Stage = self.env["helpdesk.ticket.stage"]
+        team = self.team_supplier_l1
+        other = self.env["helpdesk.ticket.team"].create({"name": "Другая линия"})
+
+        def upstream(team):
+            return Stage.search(
+                [
+                    ("company_id", "in", [False, team.company_id.id]),
+                    "|",
+                    ("team_ids", "=", False),
+                    ("team_ids", "=", team.id),
+                ]
+            )
+
+        no_team = self.env["helpdesk.ticket.team"]
+        stages, common = team._get_applicable_stages(), no_team._get_applicable_stages()
+        self.assertEqual(stages, upstream(team))
+        with self._count_queries(0):
+            self.assertEqual(team._get_applicable_stages(), stages)
+            self.assertEqual(no_team._get_applicable_stages(), common)
+        # a stage of another team only
+        theirs = Stage.create(
+            {"name": "Ждём ЕИС", "sequence": 0, "team_ids": [(6, 0, other.ids)]}
+        )
+        self.assertNotIn(theirs, team._get_applicable_stages())
+        self.assertEqual(other._get_applicable_stages()[:1], theirs)
+        theirs.team_ids = [(4, team.id)]
+        self.assertEqual(team._get_applicable_stages()[:1], theirs)
+        # reordered
+        theirs.sequence = 1000
+        self.assertEqual(team._get_applicable_stages()[-1:], theirs)
+        self.assertEqual(team._get_applicable_stages(), upstream(team))
+        # archived
+        theirs.active = False
+        self.assertNotIn(theirs, team._get_applicable_stages())
+        self.assertIn(
+            theirs,
+            team.with_context(active_test=False)._get_applicable_stages(),
+        )
+        # a stage of a deleted team serves every team
+        theirs.write({"active": True, "team_ids": [(6, 0, other.ids)]})
+        self.assertNotIn(theirs, team._get_applicable_stages())
+        other.unlink()
+        self.assertIn(theirs, team._get_applicable_stages())
+        self.assertEqual(team._get_applicable_stages(), upstream(team))
+
     def test_creating_more_tickets_together_costs_no_more_queries(self):
         # without the mail layer's work, which follows each ticket on its own
         Ticket = (
