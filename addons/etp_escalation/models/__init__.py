@@ -6,6 +6,7 @@ from . import helpdesk_ticket_escalation
 from . import helpdesk_sla
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_sla_cron
+from . import helpdesk_ticket_sla_digest
 from . import helpdesk_ticket_sla
 from . import helpdesk_duty_shift_assignment
 from . import helpdesk_duty_shift

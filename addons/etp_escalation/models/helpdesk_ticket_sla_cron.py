@@ -2,10 +2,11 @@
 """The SLA cron of ``helpdesk.ticket.sla`` (a mixin it inherits): targets
 close to their deadline warn the team leader, breached ones are marked
 missed, noted on their ticket and escalated to the team's next line when the
-policy says so; each leader gets one digest per batch."""
+policy says so; each leader gets one digest per run of the cron."""
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -25,6 +26,9 @@ _logger = logging.getLogger(__name__)
 CRON_BATCH_SIZE = 1000
 # tickets a team leader's digest names (the others are counted)
 DIGEST_LIMIT = 20
+# a run of the cron that goes on longer (targets fall due as fast as they are
+# handled) still sends its digests this often
+DIGEST_MAX_DELAY = timedelta(minutes=10)
 # what the cron reports about a due target (the leader's digest)
 WARNING = "warning"
 BREACH = "breach"
@@ -70,9 +74,10 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         breached targets (notify, escalate to the next line).
 
         One batch per call: one search for breaches, one for warnings, bulk
-        writes, one chatter log for all tickets, one activity create, one
-        digest per team leader. The cron worker commits after each call and
-        calls again while :meth:`ir.cron._notify_progress` reports work left.
+        writes, one chatter log for all tickets, one activity create. The
+        cron worker commits after each call and calls again while
+        :meth:`ir.cron._notify_progress` reports work left; each team leader
+        gets one digest when no work is left (``_etp_dispatch_digests``).
         Each target is handled once: ``breached_at`` and ``warned_at`` are set
         in the same transaction as the notifications.
 
@@ -95,7 +100,6 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         digests = defaultdict(list)
         breached._etp_handle_due(BREACH, now, digests)
         warned._etp_handle_due(WARNING, now, digests)
-        self._etp_send_digests(digests)
         done = len(breached) + len(warned)
         remaining = 0
         if done >= batch_size:
@@ -108,6 +112,7 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
                 remaining += Rows.search_count(
                     self._etp_warning_domain(now), limit=cap - remaining
                 )
+        self._etp_dispatch_digests(digests, now, run_over=not remaining)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done, remaining
 
@@ -283,44 +288,100 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
             return failed
 
     @api.model
-    def _etp_send_digests(self, digests):
-        """One notification per team leader for the whole batch, naming the
-        first ``DIGEST_LIMIT`` tickets (breaches first) and counting the
-        others, which the queue lists (a platform failure breaches hundreds
-        at once: a list of hundreds is read by nobody)."""
+    def _etp_dispatch_digests(self, digests, now, run_over):
+        """Add this call's news for the team leaders (``digests``:
+        ``{leader: [(event, ticket, targets)]}``) to their pending digests
+        (``helpdesk.ticket.sla.digest``), and send the digests when the run
+        is over, or when their oldest news has waited ``DIGEST_MAX_DELAY``.
+        A run of one call (the usual minute) sends at once; the hundreds of
+        calls of a platform failure send each leader one digest, not one per
+        call."""
+        Pending = self.env["helpdesk.ticket.sla.digest"].sudo()
+        pending = Pending.search([])
+        if not digests and not pending:
+            return
+        merged = pending._etp_digests()
         for leader, events in digests.items():
+            count, named = merged.get(leader, (0, []))
+            named += [
+                [event, ticket.id, rows.ids]
+                for event, ticket, rows in events[: DIGEST_LIMIT - len(named)]
+            ]
+            merged[leader] = (count + len(events), named)
+        since = min(pending.mapped("since"), default=now)
+        if run_over or since <= now - DIGEST_MAX_DELAY:
+            self._etp_send_digests(merged)
+            pending.unlink()
+            return
+        rows = {row.user_id: row for row in pending}
+        new = []
+        for leader in digests:
+            count, named = merged[leader]
+            if leader in rows:
+                rows[leader].write({"count": count, "events": named})
+            else:
+                new.append(
+                    {
+                        "user_id": leader.id,
+                        "since": now,
+                        "count": count,
+                        "events": named,
+                    }
+                )
+        Pending.create(new)
+
+    @api.model
+    def _etp_send_digests(self, digests):
+        """One notification per team leader: ``digests`` maps each to
+        ``(count, events)``, the number of tickets to report and the first
+        ``DIGEST_LIMIT`` of them as ``[event, ticket id, target ids]``
+        (breaches first). The digest names those and counts the others,
+        which the queue lists (a platform failure breaches hundreds at once:
+        a list of hundreds is read by nobody)."""
+        named = [event for _count, events in digests.values() for event in events]
+        tickets = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .browse(list(dict.fromkeys(ticket_id for _e, ticket_id, _r in named)))
+        )
+        tickets.fetch(["number", "name"])
+        targets = self.sudo().browse(
+            list(dict.fromkeys(r for _e, _t, row_ids in named for r in row_ids))
+        )
+        targets.fetch(["target_kind", "deadline"])
+        tickets = {ticket.id: ticket for ticket in tickets}
+        targets = {row.id: row for row in targets}
+        for leader, (count, events) in digests.items():
             env = self.with_context(lang=leader.lang or self.env.lang).env
             titles = {
                 WARNING: env._("close to the deadline"),
                 BREACH: env._("breached"),
                 ESCALATED: env._("breached, escalated to the next line"),
             }
-            shown = events[:DIGEST_LIMIT]
-            described = self.browse(
-                [row_id for _event, _ticket, rows in shown for row_id in rows.ids]
-            )._etp_descriptions(env)
+            rows = self.browse().union(
+                *(targets[r] for _e, _t, row_ids in events for r in row_ids)
+            )
+            described = rows._etp_descriptions(env)
             items = Markup().join(
                 Markup('<li><a href="/odoo/helpdesk.ticket/%s">%s</a> %s — %s: %s</li>')
                 % (
-                    ticket.id,
-                    ticket.number,
-                    ticket.name,
+                    ticket_id,
+                    tickets[ticket_id].number,
+                    tickets[ticket_id].name,
                     titles[event],
-                    "; ".join(described[row_id] for row_id in rows.ids),
+                    "; ".join(described[row_id] for row_id in row_ids),
                 )
-                for event, ticket, rows in shown
+                for event, ticket_id, row_ids in events
             )
             more = Markup()
-            if len(events) > len(shown):
+            if count > len(events):
                 more = Markup('<p><a href="/odoo/helpdesk">%s</a></p>') % env._(
                     "… and %(count)s more: see the queue",
-                    count=len(events) - len(shown),
+                    count=count - len(events),
                 )
             env["mail.thread"].message_notify(
                 partner_ids=leader.partner_id.ids,
-                subject=env._(
-                    "SLA: %(count)s ticket(s) need attention", count=len(events)
-                ),
+                subject=env._("SLA: %(count)s ticket(s) need attention", count=count),
                 body=Markup("<p>%s</p><ul>%s</ul>%s")
                 % (env._("SLA targets of your team's tickets:"), items, more),
             )

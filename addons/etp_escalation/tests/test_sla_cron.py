@@ -4,7 +4,10 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron import DIGEST_LIMIT
+from odoo.addons.etp_escalation.models.helpdesk_ticket_sla_cron import (
+    DIGEST_LIMIT,
+    DIGEST_MAX_DELAY,
+)
 
 from .sla_common import T0, EtpSlaCommon
 
@@ -284,6 +287,71 @@ class TestSlaCron(EtpSlaCommon):
         self.assertIn(str(DIGEST_LIMIT + 3), digest.subject)
         self.assertIn("3", digest.body.split("</ul>")[-1])
         self.assertIn('href="/odoo/helpdesk"', digest.body)
+
+    def _due_tickets(self, count):
+        """``count`` tickets whose first response falls due at T0 + 15 min."""
+        self.policy_customer_l1.escalate_on_breach = False
+        with self._at(T0):
+            return self.env["helpdesk.ticket"].create(
+                [
+                    {
+                        "name": f"Вопрос {n}",
+                        "description": "<p>Текст</p>",
+                        "partner_id": self.contact_customer.id,
+                    }
+                    for n in range(count)
+                ]
+            )
+
+    def test_one_digest_per_run_however_many_calls(self):
+        """A failure makes the cron call itself again and again (a thousand
+        targets a call): the leader gets one digest when the run is over,
+        naming and counting the tickets of all its calls."""
+        tickets = self._due_tickets(8)
+        moment = T0 + timedelta(minutes=16)
+        self.assertEqual(self._cron(moment, batch_size=3), (3, 5))
+        self.assertEqual(self._cron(moment, batch_size=3), (3, 2))
+        self.assertFalse(self._leader_notifications())
+        self.assertEqual(self._cron(moment, batch_size=3), (2, 0))
+        digest = self._leader_notifications()
+        self.assertEqual(len(digest), 1)
+        self.assertIn("8", digest.subject)
+        self.assertEqual(
+            tickets.filtered(lambda ticket: ticket.number in digest.body), tickets
+        )
+        self.assertFalse(self.env["helpdesk.ticket.sla.digest"].search([]))
+        # the next run has nothing to report
+        self.assertEqual(self._cron(moment + timedelta(minutes=1)), (0, 0))
+        self.assertEqual(self._leader_notifications(), digest)
+
+    def test_a_long_run_still_reports_every_few_minutes(self):
+        """A run that goes on (targets fall due as fast as they are handled)
+        sends what it has once its oldest news has waited DIGEST_MAX_DELAY; a
+        ticket deleted meanwhile is counted, not named."""
+        tickets = self._due_tickets(8)
+        moment = T0 + timedelta(minutes=16)
+        self.assertEqual(self._cron(moment, batch_size=3), (3, 5))
+        pending = self.env["helpdesk.ticket.sla.digest"].search([])
+        self.assertEqual((pending.user_id, pending.count), (self.leader, 3))
+        deleted = self.env["helpdesk.ticket"].browse(pending.events[0][1])
+        number = deleted.number
+        deleted.unlink()
+        self.assertEqual(self._cron(moment, batch_size=3), (3, 2))
+        self.assertFalse(self._leader_notifications())
+        later = moment + DIGEST_MAX_DELAY
+        self.assertEqual(self._cron(later, batch_size=1), (1, 1))
+        digest = self._leader_notifications()
+        self.assertEqual(len(digest), 1)
+        self.assertIn("7", digest.subject)  # 3 + 3 + 1, the deleted one counted
+        self.assertNotIn(number, digest.body)
+        self.assertEqual(
+            len(
+                [ticket for ticket in tickets.exists() if ticket.number in digest.body]
+            ),
+            6,
+        )
+        self.assertEqual(self._cron(later, batch_size=1), (1, 0))
+        self.assertEqual(len(self._leader_notifications()), 2)
 
 
 @tagged("is_query_count")
