@@ -29,6 +29,9 @@ DIGEST_LIMIT = 20
 # a run of the cron that goes on longer (targets fall due as fast as they are
 # handled) still sends its digests this often
 DIGEST_MAX_DELAY = timedelta(minutes=10)
+# pending digests read per call (one per team leader with news: a desk has
+# tens); more are sent at once, the rest at the next call
+DIGEST_PENDING_LIMIT = 1000
 # what the cron reports about a due target (the leader's digest)
 WARNING = "warning"
 BREACH = "breach"
@@ -297,7 +300,7 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         calls of a platform failure send each leader one digest, not one per
         call."""
         Pending = self.env["helpdesk.ticket.sla.digest"].sudo()
-        pending = Pending.search([])
+        pending = Pending.search([], order="id", limit=DIGEST_PENDING_LIMIT)
         if not digests and not pending:
             return
         merged = pending._etp_digests()
@@ -309,7 +312,8 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
             ]
             merged[leader] = (count + len(events), named)
         since = min(pending.mapped("since"), default=now)
-        if run_over or since <= now - DIGEST_MAX_DELAY:
+        full = len(pending) >= DIGEST_PENDING_LIMIT
+        if run_over or full or since <= now - DIGEST_MAX_DELAY:
             self._etp_send_digests(merged)
             pending.unlink()
             return
