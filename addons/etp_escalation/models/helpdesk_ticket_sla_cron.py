@@ -36,6 +36,8 @@ DIGEST_PENDING_LIMIT = 1000
 WARNING = "warning"
 BREACH = "breach"
 ESCALATED = "escalated"
+# the order a digest names them in
+SEVERITY = {ESCALATED: 0, BREACH: 1, WARNING: 2}
 
 
 class HelpdeskTicketSlaCron(models.AbstractModel):
@@ -82,7 +84,8 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         :meth:`ir.cron._notify_progress` reports work left; each team leader
         gets one digest when no work is left (``_etp_dispatch_digests``).
         Each target is handled once: ``breached_at`` and ``warned_at`` are set
-        in the same transaction as the notifications.
+        in the same transaction as the notes, the activities and the pending
+        digests.
 
         :return: ``(done, remaining)``
         """
@@ -306,11 +309,16 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         merged = pending._etp_digests()
         for leader, events in digests.items():
             count, named = merged.get(leader, (0, []))
-            named += [
-                [event, ticket.id, rows.ids]
-                for event, ticket, rows in events[: DIGEST_LIMIT - len(named)]
-            ]
-            merged[leader] = (count + len(events), named)
+            merged[leader] = (
+                count + len(events),
+                self._etp_digest_named(
+                    named
+                    + [
+                        [event, ticket.id, rows.ids]
+                        for event, ticket, rows in events[:DIGEST_LIMIT]
+                    ]
+                ),
+            )
         since = min(pending.mapped("since"), default=now)
         full = len(pending) >= DIGEST_PENDING_LIMIT
         if run_over or full or since <= now - DIGEST_MAX_DELAY:
@@ -335,13 +343,32 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
         Pending.create(new)
 
     @api.model
+    def _etp_digest_named(self, events):
+        """The ``DIGEST_LIMIT`` reports of ``events`` (``[event, ticket id,
+        target ids]``, in the order they came) a digest names: one per ticket
+        (its targets together, under its most serious event), escalations,
+        then breaches, then warnings."""
+        by_ticket = {}
+        for event, ticket_id, row_ids in events:
+            if ticket_id not in by_ticket:
+                by_ticket[ticket_id] = [event, ticket_id, list(row_ids)]
+                continue
+            named = by_ticket[ticket_id]
+            if SEVERITY[event] < SEVERITY[named[0]]:
+                named[0] = event
+            named[2] += [row_id for row_id in row_ids if row_id not in named[2]]
+        ranked = sorted(by_ticket.values(), key=lambda named: SEVERITY[named[0]])
+        return ranked[:DIGEST_LIMIT]
+
+    @api.model
     def _etp_send_digests(self, digests):
         """One notification per team leader: ``digests`` maps each to
-        ``(count, events)``, the number of tickets to report and the first
-        ``DIGEST_LIMIT`` of them as ``[event, ticket id, target ids]``
-        (breaches first). The digest names those and counts the others,
-        which the queue lists (a platform failure breaches hundreds at once:
-        a list of hundreds is read by nobody)."""
+        ``(count, events)``, the number of reports (a ticket reported by two
+        calls of a run counts twice) and the ones to name
+        (``_etp_digest_named``). The digest names those and counts the
+        others, which the queue lists (a platform failure breaches hundreds
+        at once: a list of hundreds is read by nobody). A leader whose
+        digest fails is logged; the others still get theirs."""
         named = [event for _count, events in digests.values() for event in events]
         tickets = (
             self.env["helpdesk.ticket"]
@@ -383,9 +410,15 @@ class HelpdeskTicketSlaCron(models.AbstractModel):
                     "… and %(count)s more: see the queue",
                     count=count - len(events),
                 )
-            env["mail.thread"].message_notify(
-                partner_ids=leader.partner_id.ids,
-                subject=env._("SLA: %(count)s ticket(s) need attention", count=count),
-                body=Markup("<p>%s</p><ul>%s</ul>%s")
-                % (env._("SLA targets of your team's tickets:"), items, more),
-            )
+            try:
+                with self.env.cr.savepoint():
+                    env["mail.thread"].message_notify(
+                        partner_ids=leader.partner_id.ids,
+                        subject=env._(
+                            "SLA: %(count)s ticket(s) need attention", count=count
+                        ),
+                        body=Markup("<p>%s</p><ul>%s</ul>%s")
+                        % (env._("SLA targets of your team's tickets:"), items, more),
+                    )
+            except Exception:  # one leader's digest does not stop the others
+                _logger.exception("SLA digest to %s", leader.display_name)

@@ -324,6 +324,23 @@ class TestSlaCron(EtpSlaCommon):
         self.assertEqual(self._cron(moment + timedelta(minutes=1)), (0, 0))
         self.assertEqual(self._leader_notifications(), digest)
 
+    def test_digest_names_each_ticket_once_most_serious_first(self):
+        """Across the calls of a run a ticket may be warned, then breached:
+        the digest names it once, under its most serious event, and names
+        escalations, then breaches, then warnings."""
+        Rows = self.env["helpdesk.ticket.sla"]
+        events = [["warning", 1, [11]], ["warning", 2, [21]]]
+        events += [["breach", 1, [12]], ["escalated", 3, [31]], ["breach", 2, [21]]]
+        self.assertEqual(
+            Rows._etp_digest_named(events),
+            [["escalated", 3, [31]], ["breach", 1, [11, 12]], ["breach", 2, [21]]],
+        )
+        many = [["warning", n, [n]] for n in range(DIGEST_LIMIT)]
+        many.append(["breach", DIGEST_LIMIT, [DIGEST_LIMIT]])
+        named = Rows._etp_digest_named(many)
+        self.assertEqual(len(named), DIGEST_LIMIT)
+        self.assertEqual(named[0], ["breach", DIGEST_LIMIT, [DIGEST_LIMIT]])
+
     def test_a_long_run_still_reports_every_few_minutes(self):
         """A run that goes on (targets fall due as fast as they are handled)
         sends what it has once its oldest news has waited DIGEST_MAX_DELAY; a

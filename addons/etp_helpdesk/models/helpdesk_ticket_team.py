@@ -86,7 +86,8 @@ class HelpdeskTicketTeam(models.Model):
         Stage = self.env["helpdesk.ticket.stage"]
         Stage.check_access("read")
         # what upstream's search depends on besides the team: the company,
-        # the companies the user works in (record rule), archived stages
+        # the companies the user works in (the one record rule on stages,
+        # helpdesk_mgmt's global company rule), archived stages
         stage_ids = self._etp_applicable_stage_ids(
             self.id,
             self.company_id.id if self else self.env.company.id,

@@ -23,6 +23,12 @@ class IrSequence(models.Model):
     )
     # ... and what finds it
     _etp_cache_fields = frozenset({"code", "company_id", "active", *_ETP_DRAW_FIELDS})
+    # the codes looked up from the cache: a change of another sequence (stock,
+    # point of sale…) clears nothing
+    _ETP_CACHED_CODES = frozenset({"helpdesk.ticket.sequence"})
+
+    def _etp_cache_relevant(self):
+        return any(sequence.code in self._ETP_CACHED_CODES for sequence in self)
 
     @api.model
     @tools.ormcache("code", "company_id")
@@ -30,10 +36,14 @@ class IrSequence(models.Model):
         """``(id, ((field, value in the ORM cache's form), …))`` of the
         sequence ``next_by_code(code)`` draws from in ``company_id`` (the
         company's own before one shared by all companies), or None."""
-        sequence = self.sudo().search(
-            [("code", "=", code), ("company_id", "in", [company_id, False])],
-            order="company_id",
-            limit=1,
+        sequence = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [("code", "=", code), ("company_id", "in", [company_id, False])],
+                order="company_id",
+                limit=1,
+            )
         )
         if not sequence:
             return None
@@ -48,6 +58,8 @@ class IrSequence(models.Model):
         company, what drawing reads of it put in the ORM's cache from the
         cached lookup; an empty recordset if there is none. A field already
         in the cache (read, or written and not yet saved) is left alone."""
+        if code not in self._ETP_CACHED_CODES:
+            raise ValueError(f"the lookup of sequence {code!r} is not cached")
         found = self._etp_lookup(code, self.env.company.id)
         if not found:
             return self.browse()

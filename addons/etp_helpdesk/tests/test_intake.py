@@ -204,10 +204,23 @@ class TestIntake(EtpHelpdeskCommon):
             Ticket.create({"name": "Четыре", "description": "<p>Текст</p>"}).number,
             f"ОБР-{start + 3:0{shared.padding}d}",
         )
+        # another sequence (stock, point of sale…) leaves the cache alone
+        Sequence.create({"name": "Склад", "code": "etp.test.other", "padding": 3})
+        with self._count_queries(1):
+            number = Ticket._prepare_ticket_number({})
+        self.assertEqual(number, f"ОБР-{start + 4:0{shared.padding}d}")
+        # asked for archived sequences too: helpdesk_mgmt's search, as asked
+        own.write({"active": False, "prefix": "А-"})
+        archived = Ticket.with_context(active_test=False)._prepare_ticket_number({})
+        self.assertEqual(archived, "А-0002")
+        self.assertEqual(
+            Ticket.create({"name": "Пять", "description": "<p>Текст</p>"}).number,
+            f"ОБР-{start + 5:0{shared.padding}d}",
+        )
         # gapless: helpdesk_mgmt's draw, which moves the sequence's counter
         shared.write({"implementation": "no_gap", "number_next": 500})
         self.assertEqual(
-            Ticket.create({"name": "Пять", "description": "<p>Текст</p>"}).number,
+            Ticket.create({"name": "Шесть", "description": "<p>Текст</p>"}).number,
             f"ОБР-{500:0{shared.padding}d}",
         )
         shared.invalidate_recordset(["number_next"])
