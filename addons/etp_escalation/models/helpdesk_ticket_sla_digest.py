@@ -43,8 +43,6 @@ class HelpdeskTicketSlaDigest(models.Model):
         ``helpdesk.ticket.sla.cron._etp_send_digests``); a ticket or a target
         deleted since it was reported is counted, not named."""
         events = [event for row in self for event in row.events or []]
-        if not events:
-            return {row.user_id: (row.count, []) for row in self}
         tickets = set(
             self.env["helpdesk.ticket"]
             .sudo()
